@@ -1,0 +1,154 @@
+"""Choose the clause(s) that answer, decide whether the evidence is enough, build the Answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.normalize import normalize, strip_spaces
+from rag.query import Query
+from rag.retrieve import Hit, Retriever
+from rag.types import Answer, Chunk, Citation, Clause
+
+_DIGIT = re.compile(r"\d")
+# A clause longer than this is narrowed to the comma-part that holds the asked metric.
+NARROW_ABOVE = 60
+# Section answered when a project is named without any section or content ("项目二是做什么的").
+DEFAULT_SECTION = "拟解决问题"
+PARTIAL = 0.5
+
+
+@dataclass
+class Evidence:
+    """How much of what the question asks the chosen passage contains (0..1)."""
+
+    terms: list[str]
+    weights: list[float]
+
+    def coverage(self, text: str) -> float:
+        if not self.terms:
+            return 0.0
+        hay = strip_spaces(normalize(text))
+        got = 0.0
+        for t, w in zip(self.terms, self.weights, strict=True):
+            if t in hay:
+                got += w
+            elif len(t) > 1 and not t.isascii():
+                # Half credit for a word whose characters all appear (多少辆车 vs 汽车≥50 辆):
+                # Chinese reorders and abbreviates freely; a partial hit is weaker evidence.
+                got += w * PARTIAL * (sum(ch in hay for ch in t) == len(t))
+        return got / sum(self.weights)
+
+
+def evidence_for(q: Query, retriever: Retriever) -> Evidence:
+    """Return the question's content terms with idf weights.
+
+    English words the guides never use are skipped rather than counted against: they are
+    untranslated wording ("deadline" is caught by the glossary or by the dense model), while an
+    unknown Chinese word (截止) is exactly what a guide that does not answer lacks.
+    """
+    terms = retriever.evidence_terms(" ".join([q.content, *q.glossary]))
+    seen, out, weights = set(), [], []
+    for t in terms:
+        if t in seen or (t.isascii() and retriever.idf(t) >= retriever.max_idf):
+            continue
+        seen.add(t)
+        out.append(strip_spaces(t))
+        weights.append(retriever.idf(t))
+    return Evidence(out, weights)
+
+
+def _parts(clause: Clause) -> list[Clause]:
+    """Split a clause on commas into metric groups: a part without a number qualifies the next."""
+    pieces, pos = [], clause.start
+    for seg in re.split(r"(，|,)", clause.text):
+        if seg in ("，", ","):
+            pos += 1
+            continue
+        if seg.strip():
+            pieces.append(Clause(seg, pos, pos + len(seg)))
+        pos += len(seg)
+    groups: list[list[Clause]] = []
+    pending: list[Clause] = []
+    for p in pieces:
+        pending.append(p)
+        if _DIGIT.search(p.text):
+            groups.append(pending)
+            pending = []
+    if pending:
+        groups[-1:] = [groups[-1] + pending] if groups else [pending]
+    return [Clause("", g[0].start, g[-1].end) for g in groups]
+
+
+def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: np.ndarray | None,
+              max_chars: int) -> tuple[int, int, float]:
+    """Return (start, end, coverage) of the answering span inside the chunk."""
+    whole_cov = ev.coverage(chunk.text + (chunk.section or ""))
+    if len(chunk.text) <= max_chars or not chunk.clauses:
+        return chunk.start, chunk.end, whole_cov
+    clauses = list(chunk.clauses)
+    if not ev.terms and clause_sims is None:
+        # Nothing specific asked: the section's opening clauses, as many as fit.
+        end = clauses[0].end
+        for c in clauses[1:]:
+            if c.end - clauses[0].start > max_chars:
+                break
+            end = c.end
+        return clauses[0].start, end, whole_cov
+    scores = np.array([ev.coverage(c.text) for c in clauses], dtype=np.float64)
+    if clause_sims is not None:
+        # Dense similarity separates clauses the words tie on; relative to the section's mean.
+        scores = scores + 2.0 * (clause_sims - clause_sims.mean())
+    if q.wants_number:
+        scores = scores + 0.05 * np.array([bool(_DIGIT.search(c.text)) for c in clauses])
+    best = clauses[int(np.argmax(scores))]
+    start, end = best.start, best.end
+    if end - start > NARROW_ABOVE and ev.terms:
+        groups = _parts(best)
+        covs = [ev.coverage(doc_text[g.start : g.end]) for g in groups]
+        top = max(covs)
+        if top > 0 and covs.count(top) == 1:
+            g = groups[covs.index(top)]
+            start, end = g.start, g.end
+    return start, end, ev.coverage(doc_text[start:end])
+
+
+def citation(chunk: Chunk, doc_text: str, start: int, end: int, score: float) -> Citation:
+    return Citation(chunk.doc, chunk.project, chunk.project_title, chunk.section, doc_text[start:end], start, end,
+                    score, chunk.start, chunk.end)
+
+
+def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str], section: str,
+                max_chars: int) -> Answer:
+    """Answer a section asked of no project: one cited row per project, identical rows merged."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    cites = []
+    empty = Evidence([], [])
+    for h in sorted((h for h in hits if h.chunk.section == section), key=lambda h: (h.chunk.doc, h.index)):
+        c = h.chunk
+        s, e, _ = best_span(c, texts[c.doc], q, empty, None, max_chars)
+        text = texts[c.doc][s:e]
+        key = strip_spaces(text)
+        label = c.project or c.doc
+        if key in rows:
+            rows[key][0].append(label)
+        else:
+            rows[key] = ([label], text)
+        cites.append(citation(c, texts[c.doc], s, e, h.score))
+    table = list(rows.values())
+    answer = "\n".join(f"{'、'.join(labels)}：{text}" for labels, text in table)
+    return Answer(question, True, answer, cites, rows=table)
+
+
+def suggestions(hits: list[Hit], n: int) -> list[str]:
+    """Return up to n distinct section labels from the best hits, as clickable questions."""
+    out: list[str] = []
+    for h in hits:
+        label = h.chunk.label
+        if label not in out:
+            out.append(label)
+        if len(out) == n:
+            break
+    return out

@@ -1,0 +1,170 @@
+"""The `rag` command line: build, add, ask, eval, serve, bench. Heavy imports live inside commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+def _settings(**overrides: object):  # type: ignore[no-untyped-def]
+    from rag.settings import Settings
+
+    return Settings.from_env(**overrides)
+
+
+def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignore[no-untyped-def]
+    """Open the engine, telling the user once, on stderr, when semantic search is off."""
+    import logging
+
+    from rag.encoder import EncoderUnavailable, load_encoder
+    from rag.engine import Engine
+
+    logging.basicConfig(level=logging.ERROR)
+    encoder = None
+    if mode != "bm25":
+        try:
+            encoder = load_encoder(settings.embed_model)
+        except EncoderUnavailable as e:
+            click.echo(f"rag: semantic search is off, answering with BM25 alone — {e}", err=True)
+    try:
+        return Engine.open(settings, encoder=encoder, progress=None if quiet else _progress())
+    except Exception as e:  # a corpus the parser refuses, an unwritable index: a message, not a trace
+        raise click.ClickException(str(e)) from e
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    last = {"stage": ""}
+
+    def show(stage: str, done: int, total: int) -> None:
+        if stage != last["stage"]:
+            if last["stage"]:
+                click.echo("", err=True)
+            last["stage"] = stage
+        click.echo(f"\r  {stage:<16} {done}/{total}", err=True, nl=False)
+        if done == total:
+            click.echo("", err=True)
+            last["stage"] = ""
+
+    return show
+
+
+@click.group()
+@click.version_option(package_name="guideqa")
+def main() -> None:
+    """GuideQA (指南问答): cited, verbatim answers from funding-call guidelines."""
+
+
+@main.command()
+def build() -> None:
+    """Index every guide in corpus/ (BM25 + dense vectors) and switch to the new index."""
+    import time
+
+    from rag import index as idx
+    from rag.encoder import EncoderUnavailable, load_encoder
+
+    s = _settings()
+    t = time.perf_counter()
+    try:
+        encoder = load_encoder(s.embed_model)
+    except EncoderUnavailable as e:
+        click.echo(f"rag: semantic search is off, building the BM25 index alone — {e}", err=True)
+        encoder = None
+    try:
+        path = idx.build(s, encoder, _progress())
+    except Exception as e:
+        raise click.ClickException(str(e)) from e
+    m = json.loads((path / "manifest.json").read_text())
+    click.echo(f"built {m['chunks']} sections from {len(m['documents'])} guide(s) in {time.perf_counter() - t:.1f}s → {path}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def add(file: Path) -> None:
+    """Add a guide (.txt .md .pdf .docx) to corpus/ after checking it can be structured."""
+    from rag.ingest import add_file
+
+    s = _settings()
+    if not file.is_file():
+        raise click.ClickException(f"{file}: no such file")
+    try:
+        dest = add_file(file, s.corpus_dir)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"added {dest.name}; run `rag build` to index it")
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per answer.")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), help="Questions, one per line ('-' for stdin).")
+@click.option("--previous", help="The previous question, to complete a follow-up.")
+@click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid")
+@click.option("--top-k", type=click.IntRange(1, 10), default=3)
+def ask(question: str | None, as_json: bool, batch, previous: str | None, mode: str, top_k: int) -> None:  # type: ignore[no-untyped-def]
+    """Answer QUESTION from the guides, with citations."""
+    from rag.render import render_text
+
+    if (question is None) == (batch is None):
+        raise click.UsageError("give a QUESTION or --batch FILE, not both")
+    engine = _engine(_settings(), mode, quiet=True)
+    questions = [question] if batch is None else (line.rstrip("\n") for line in batch)
+    failed = False
+    for q in questions:
+        if batch is not None and not q.strip():
+            continue
+        try:
+            ans = engine.ask(q or "", previous=previous, top_k=top_k, mode=mode)
+        except ValueError as e:
+            if batch is None:
+                raise click.ClickException(str(e)) from e
+            click.echo(json.dumps({"question": q, "error": str(e)}, ensure_ascii=False))
+            failed = True
+            continue
+        click.echo(ans.to_json() if as_json else render_text(ans))
+    if failed:
+        sys.exit(1)
+
+
+@main.command("eval")
+@click.argument("file", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--report", type=click.Path(path_type=Path), default=Path("eval/report.json"), show_default=True)
+@click.option("--thresholds", type=click.Path(path_type=Path), default=Path("eval/thresholds.json"), show_default=True)
+@click.option("--no-ablation", is_flag=True, help="Skip the BM25-only and dense-only runs.")
+def eval_(file: Path | None, report: Path, thresholds: Path, no_ablation: bool) -> None:
+    """Score the engine on eval/questions.jsonl; exit non-zero below the kept thresholds."""
+    from rag.evaluate import run_eval
+
+    ok = run_eval(file or Path("eval/questions.jsonl"), report, thresholds, _engine(_settings()), not no_ablation,
+                  click.echo)
+    if not ok:
+        raise click.ClickException("eval below thresholds (see above)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the chat, document view, staff view and JSON API (building the index if missing)."""
+    from web.app import serve as run
+
+    _engine(_settings())  # build or repair the index once, before any worker starts
+    click.echo(f"GuideQA at http://{host}:{port}/", err=True)
+    run(host, port, _settings(), workers=workers)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("bench/report.json"), show_default=True)
+@click.option("--quick", is_flag=True, help="Smaller run (CI smoke): fewer questions, 1x and 10x only, short HTTP.")
+def bench(out: Path, quick: bool) -> None:
+    """Measure cold start, warm latency by stage, scale and HTTP throughput; write a JSON report."""
+    from rag.bench import run_bench
+
+    run_bench(out, quick=quick, echo=click.echo)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The expensive part behind one small interface: texts in, unit vectors out."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Turn texts into L2-normalised float32 rows; `kind` is 'query' or 'passage'."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray: ...
+
+
+class EncoderUnavailable(RuntimeError):
+    """No embedding model could be loaded; the message says which and why."""
+
+
+class HashEncoder:
+    """A fast deterministic fake: hashed character bigrams, for unit tests and ablations."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.name = f"hash-bigram-{dim}"
+
+    def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            t = re.sub(r"\s+", "", t.lower())
+            for j in range(max(1, len(t) - 1)):
+                h = int.from_bytes(hashlib.blake2b(t[j : j + 2].encode(), digest_size=4).digest(), "little")
+                out[i, h % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model; e5 models get their "query: "/"passage: " prompts."""
+
+    # Big enough to cover a help desk's repeated questions; an entry is one 384-float row.
+    CACHE_SIZE = 4096
+
+    def __init__(self, model_id: str) -> None:
+        if Path(model_id).exists():
+            # A local folder needs no hub; saying so avoids slow retries on a closed network.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self.model = SentenceTransformer(model_id, device="cpu")
+        except Exception as e:  # any failure to load means: serve without semantic search
+            raise EncoderUnavailable(f"cannot load embedding model {model_id!r}: {type(e).__name__}: {e}") from e
+        self.name = model_id
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        dim = get_dim()
+        self.dim = int(dim or 0)
+        prompts = getattr(self.model, "prompts", {}) or {}
+        is_e5 = "e5" in model_id.lower()
+        self.prefix = {
+            "query": prompts.get("query", "query: " if is_e5 else ""),
+            "passage": prompts.get("passage", "passage: " if is_e5 else ""),
+        }
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str], kind: str) -> np.ndarray:
+        batch = [self.prefix.get(kind, "") + t for t in texts]
+        vecs = self.model.encode(batch, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+    def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray:
+        if kind != "query" or len(texts) != 1:
+            return self._encode(texts, kind)
+        # Queries repeat (a help desk hears the same question all day): cache them.
+        key = (kind, texts[0])
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        vec = self._encode(texts, kind)
+        with self._lock:
+            self._cache[key] = vec
+            if len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vec
+
+
+def load_encoder(model_id: str) -> Encoder:
+    """Load the model named by RAG_EMBED_MODEL (a path or hub id); raise EncoderUnavailable."""
+    if model_id.lower() in ("", "none", "off"):
+        raise EncoderUnavailable("semantic search switched off (RAG_EMBED_MODEL=none)")
+    if model_id.startswith(("/", ".", "~")) and not Path(model_id).expanduser().exists():
+        raise EncoderUnavailable(f"embedding model folder {model_id!r} does not exist")
+    return SentenceTransformerEncoder(str(Path(model_id).expanduser()) if model_id.startswith("~") else model_id)

@@ -1,0 +1,210 @@
+"""The engine: load (or build) the index, then answer questions with cited verbatim clauses."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from rag import index as idx
+from rag.answer import DEFAULT_SECTION, best_span, citation, evidence_for, rows_answer, suggestions
+from rag.encoder import Encoder, EncoderUnavailable, load_encoder
+from rag.parse import Document
+from rag.query import Query, merge_followup, understand
+from rag.retrieve import Hit, Retriever, Timings
+from rag.settings import Settings
+from rag.tokenize import Tokenizer
+from rag.topics import project_number, topic_words
+from rag.types import Answer
+
+log = logging.getLogger("rag")
+
+
+@dataclass
+class Status:
+    index_loaded: bool
+    dense: bool
+    model: str
+    dense_reason: str
+    corpus_version: str
+    documents: int
+    chunks: int
+    built_at: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Engine:
+    """Answers questions over one loaded index; thread-safe for concurrent `ask` calls."""
+
+    def __init__(self, settings: Settings, build_dir, encoder: Encoder | None, dense_reason: str) -> None:  # type: ignore[no-untyped-def]
+        import json
+
+        manifest = idx.read_manifest(build_dir)
+        self.settings = settings
+        self.manifest = manifest
+        self.build_dir = build_dir
+        docs = idx.load_documents(build_dir)
+        self.documents: dict[str, Document] = {d.id: d for d in docs}
+        self.texts = {d.id: d.text for d in docs}
+        self.chunks = [c for d in docs for c in d.chunks()]
+        stored = json.loads((build_dir / "tokens.json").read_text())
+        tok = Tokenizer(manifest["settings_public"]["tokenizer"], stored["words"])
+        faiss_index = clause_vecs = None
+        if encoder is not None and manifest.get("model") == encoder.name and (build_dir / "sections.faiss").exists():
+            import faiss
+
+            faiss_index = faiss.read_index(str(build_dir / "sections.faiss"))
+            clause_vecs = np.load(build_dir / "clauses.npy")
+        elif encoder is not None:
+            dense_reason = f"index was built without model {encoder.name}"
+            encoder = None
+        self.encoder = encoder
+        self.dense_reason = dense_reason
+        self.retriever = Retriever(self.chunks, stored["tokens"], stored["owners"], tok, settings, faiss_index,
+                                   clause_vecs, encoder)
+        self.topics = topic_words(docs, tok)
+        self.labels = {c.project for c in self.chunks if c.project}
+        tok.words("预热")  # load jieba's dictionary now, not in the first user's request
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, encoder: Encoder | None = None, build_if_needed: bool = True,
+             progress: idx.Progress | None = None) -> Engine:
+        """Load the current index, rebuilding it first when missing, stale or corrupt."""
+        settings = settings or Settings.from_env()
+        reason = ""
+        if encoder is None:
+            try:
+                encoder = load_encoder(settings.embed_model)
+            except EncoderUnavailable as e:
+                reason = str(e)
+                log.warning("semantic search is off, answering with BM25 alone: %s", e)
+        model = encoder.name if encoder else None
+        try:
+            build_dir = idx.current_build(settings.index_dir)
+            manifest = idx.read_manifest(build_dir)
+            want = idx.expected_manifest(settings, model)
+            stale = [k for k, v in want.items() if manifest.get(k) != v and not (k == "model" and model is None)]
+            if stale:
+                raise idx.IndexError_(f"index is stale ({', '.join(stale)} changed)")
+            return cls(settings, build_dir, encoder, reason)
+        except (idx.IndexError_, OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+            # Whatever is wrong with the stored build (stale, truncated, unreadable): never serve it.
+            if not build_if_needed:
+                raise idx.IndexError_(str(e)) from e
+            log.warning("%s; rebuilding", e)
+        return cls(settings, idx.build(settings, encoder, progress), encoder, reason)
+
+    def status(self) -> Status:
+        m = self.manifest
+        return Status(True, self.retriever.dense_ready, self.encoder.name if self.encoder else "none",
+                      self.dense_reason, m["corpus"][:12], len(self.documents), len(self.chunks), m.get("built_at", ""))
+
+    def search(self, q: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
+        """Return the k best chunks for a query with each retriever's score and rank."""
+        query = understand(q, self.topics)
+        hits, _ = self.retriever.rank(query.expanded(), mode, None, None, Timings(), dense_text=query.norm)
+        return hits[:k]
+
+    def _projects(self, q: Query) -> tuple[set[str], list[int]]:
+        """Return the project labels a query names and the numbers no guide has."""
+        labels: set[str] = set()
+        unknown = []
+        for n in q.project_numbers:
+            label = project_number(n)
+            (labels.add(label) if label in self.labels else unknown.append(n))
+        if not q.project_numbers:
+            for w in q.topic_words:
+                labels |= {lbl for lbl, _doc in self.topics.get(w, ())}
+        return labels, unknown
+
+    def ask(self, question: str, previous: str | None = None, top_k: int = 3, mode: str = "hybrid",
+            timings: Timings | None = None) -> Answer:
+        """Answer a question in the guide's words; `previous` completes a follow-up fragment."""
+        t0 = time.perf_counter()
+        timings = timings or Timings()
+        question = validate(question, self.settings.max_question_chars)
+        q = understand(question, self.topics)
+        if previous and previous.strip():
+            q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics))
+        labels, unknown = self._projects(q)
+        t = timings.add("understand", t0)
+        ans = self._answer(question, q, labels, unknown, top_k, mode, timings)
+        ans.resolved = q.norm if q.norm != understand(question).norm else ""
+        ans.mode = mode if self.retriever.dense_ready or mode == "bm25" else "bm25"
+        if not self.retriever.dense_ready and self.dense_reason and not ans.note:
+            ans.note = "语义检索未启用，仅用关键词检索（BM25）"
+        timings.add("answer", t)
+        ans.took_ms = (time.perf_counter() - t0) * 1000
+        return ans
+
+    def _answer(self, question: str, q: Query, labels: set[str], unknown: list[int], top_k: int, mode: str,
+                timings: Timings) -> Answer:
+        s = self.settings
+        n = len(self.chunks)
+        sections = q.sections or q.weak_sections
+        boosts = np.zeros(n)
+        for i, c in enumerate(self.chunks):
+            if c.section in q.sections:
+                boosts[i] += s.section_boost * (1.0 if c.section == q.sections[0] else 0.5)
+            elif c.section in q.weak_sections:
+                boosts[i] += s.section_boost / 3
+        allowed = np.array([c.project in labels for c in self.chunks]) if labels else None
+        hits, qvec = self.retriever.rank(q.expanded(), mode, allowed, boosts, timings, dense_text=q.norm)
+        t = time.perf_counter()
+        if unknown and not labels:
+            wide, _ = self.retriever.rank(q.expanded(), mode, None, boosts, timings, qvec)
+            names = "、".join(project_number(u) for u in unknown)
+            have = f"本指南共 {len(self.labels)} 个项目" if self.labels else "指南中没有项目"
+            return Answer(question, False, "", [], suggestions(wide, s.suggestions), note=f"指南中没有{names}（{have}）。")
+        ev = evidence_for(q, self.retriever)
+        if q.sections and not labels and hits:
+            covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == q.sections[0]]
+            top = max(covs, default=0.0)
+            if not ev.terms or top < s.min_evidence or covs.count(top) > 1:
+                ans = rows_answer(question, q, hits, self.texts, q.sections[0], s.answer_max_chars)
+                timings.add("extract", t)
+                return ans
+        if labels and not sections and not ev.terms:
+            # A project and nothing else: say what the project is about.
+            hits.sort(key=lambda h: h.chunk.section != DEFAULT_SECTION)
+        if not hits:
+            return Answer(question, False, "", [], [], note="指南中没有找到相关内容。")
+        best = hits[0]
+        chunk = best.chunk
+        sims = None
+        if qvec is not None and self.retriever.clause_vecs is not None:
+            off = self.retriever.clause_offset[best.index]
+            sims = self.retriever.clause_vecs[off : off + len(chunk.clauses)] @ qvec[0]
+        start, end, cov = best_span(chunk, self.texts[chunk.doc], q, ev, sims, s.answer_max_chars)
+        structured = bool(labels) and (bool(q.sections) or (bool(q.weak_sections) and chunk.section in q.weak_sections))
+        whole = ev.coverage(self.texts[chunk.doc][chunk.start : chunk.end] + (chunk.section or ""))
+        enough = structured or (labels and not ev.terms) or max(cov, whole) >= s.min_evidence
+        timings.add("extract", t)
+        if not enough:
+            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                          note="指南中没有找到这个问题的答案。")
+        cites = [citation(chunk, self.texts[chunk.doc], start, end, best.score)]
+        for h in hits[1:top_k]:
+            c = h.chunk
+            cites.append(citation(c, self.texts[c.doc], c.start, c.end, h.score))
+        return Answer(question, True, self.texts[chunk.doc][start:end], cites)
+
+
+def validate(question: object, max_chars: int) -> str:
+    """Return the question stripped; raise ValueError with a user-facing message if unusable."""
+    if not isinstance(question, str):
+        raise ValueError("问题必须是文本 (question must be a string)")
+    q = question.strip()
+    if not q:
+        raise ValueError("问题不能为空 (question is empty)")
+    if len(q) > max_chars:
+        raise ValueError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
+    return q
+
+
+_lock = threading.Lock()

@@ -1,0 +1,112 @@
+"""Product knowledge: how applicants name sections, projects and metrics, in Chinese and English.
+
+These tables are the domain dictionary, not per-question fixes: each entry says how people
+word a concept that every guide of this family has. Keys are matched on normalised text
+(simplified, half-width, lower case).
+"""
+
+from __future__ import annotations
+
+# Section label (as the guides write it) → the words people use for it. Longer phrases are
+# tried first, so "申报条件" wins over a bare "条件".
+SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "拟解决问题": (
+        "拟解决问题", "解决问题", "解决什么问题", "要解决", "解决哪些", "研究内容", "研究什么", "做什么",
+        "干什么", "干啥", "主要任务", "研究任务", "建设内容", "目标是什么", "内容是什么", "研发内容",
+        "针对什么", "针对哪些", "主要做", "要研究", "研究方向",
+        "problem", "problems", "solve", "research content", "what does", "what is project", "about",
+        "tasks", "task", "objective", "objectives", "scope", "aim", "aims", "goal", "goals",
+    ),
+    "考核指标": (
+        "考核指标", "考核", "指标", "验收", "kpi", "绩效", "达到什么", "要达到", "要求达到", "技术指标",
+        "performance", "indicator", "indicators", "metric", "metrics", "targets", "deliverables",
+        "assessment", "evaluation criteria",
+    ),
+    "组织方式": (
+        "组织方式", "组织形式", "怎么组织", "如何组织", "竞争", "遴选方式", "择优", "定向委托", "揭榜",
+        "organisation", "organization", "organized", "organised", "competition", "competitive",
+        "selection method", "how is it organi", "mode of organi",
+    ),
+    "申报条件": (
+        "申报条件", "申请条件", "申报资格", "资格", "谁能申报", "谁可以申报", "谁能申请", "谁可以申请",
+        "哪些单位", "什么单位", "什么样的单位", "单位类型", "牵头", "能不能申报", "可以申报吗", "可以申请吗",
+        "能申请吗", "能申报吗", "产学研", "高校", "大学", "企业", "联合申报", "合作", "门槛", "条件",
+        "who can apply", "who may apply", "eligible", "eligibility", "eligible applicants", "requirements to apply",
+        "apply", "applicant", "applicants", "lead", "university", "universities", "company", "companies",
+    ),
+    "资助强度": (
+        "资助强度", "资助", "经费", "出资", "配套", "自筹", "给多少钱", "多少钱", "补多少", "补贴", "拨款",
+        "支持多少", "支持金额", "财政", "资金", "钱", "预算", "金额", "额度", "万元", "拟支持", "支持几项",
+        "几个项目", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
+        "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "finance", "financial support",
+        "co-funding", "co-financing", "matching", "how much", "contribution", "support",
+    ),
+    "实施周期": (
+        "实施周期", "周期", "多久", "几年", "多长时间", "多少年", "期限", "年限", "时长", "执行期", "实施期",
+        "做多久", "建设期", "工期", "多长", "时限",
+        "how long", "duration", "period", "implementation period", "years", "timeline", "time frame",
+        "timeframe", "length",
+    ),
+    "其他说明": (
+        "其他说明", "其他", "说明", "备注", "注意事项", "其它", "补充", "联动", "特别说明", "额外要求",
+        "other notes", "notes", "remarks", "other", "additional", "anything else",
+    ),
+}
+
+# Ordinal forms of project numbers: Chinese numerals, financial numerals, English words.
+NUMERALS: dict[str, int] = {
+    "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+    "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9, "拾": 10,
+    "十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15,
+}
+ENGLISH_NUMBERS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}
+
+# Colloquial and English names of topics → a word that occurs in project titles. The project
+# itself is found by matching that word against the titles of the guides in the corpus.
+TOPIC_ALIASES: dict[str, str] = {
+    "自动驾驶": "智驾", "无人驾驶": "智驾", "智能驾驶": "智驾", "智能汽车": "智驾", "车路": "智驾",
+    "汽车": "智驾", "驾驶": "智驾", "self-driving": "智驾", "autonomous driving": "智驾",
+    "driving": "智驾", "vehicle": "智驾", "vehicles": "智驾", "car": "智驾", "cars": "智驾",
+    "卫星": "卫星互联网", "星链": "卫星互联网", "satellite": "卫星互联网", "satellites": "卫星互联网",
+    "金融": "金融大模型", "银行": "金融大模型", "finance": "金融大模型", "financial": "金融大模型",
+    "fintech": "金融大模型", "banking": "金融大模型",
+    "环卫": "环卫", "清扫": "环卫", "扫地": "环卫", "保洁": "环卫", "垃圾": "环卫", "sanitation": "环卫",
+    "street cleaning": "环卫", "cleaning": "环卫", "road sweeping": "环卫",
+    "文旅": "文旅", "旅游": "文旅", "文化旅游": "文旅", "tourism": "文旅", "culture and tourism": "文旅",
+    "cultural tourism": "文旅", "travel": "文旅",
+    "多模态": "多模态", "multimodal": "多模态", "multi-modal": "多模态", "生成大模型": "多模态生成",
+    "共性算法": "共性算法", "数字重庆": "数字重庆", "算法平台": "共性算法", "算法服务": "共性算法",
+    "algorithm": "共性算法", "algorithms": "共性算法", "digital chongqing": "数字重庆",
+}
+
+# English words → Chinese terms of the guides, so English questions also reach BM25.
+ENGLISH_GLOSSARY: dict[str, str] = {
+    "phd": "博士", "phds": "博士", "doctor": "博士", "doctoral": "博士", "doctors": "博士",
+    "patent": "发明专利", "patents": "发明专利", "software copyright": "软件著作权",
+    "software copyrights": "软件著作权", "copyright": "著作权", "copyrights": "著作权",
+    "standard": "标准", "standards": "标准", "revenue": "销售收入", "sales": "销售收入",
+    "income": "收入", "economic benefit": "经济效益", "economic benefits": "经济效益",
+    "accuracy": "准确率", "response time": "响应时间", "latency": "响应时间", "concurrency": "并发数",
+    "concurrent": "并发数", "users": "用户", "online users": "同时在线人数", "dataset": "数据集",
+    "data": "数据", "corpus": "语料", "scenarios": "场景", "scenario": "场景", "demonstration": "示范",
+    "digital human": "数字人", "digital humans": "数字人", "dialect": "方言", "dialects": "方言",
+    "languages": "语种", "language": "语种", "tourists": "游客", "enterprises": "企业",
+    "institutions": "机构", "area": "面积", "images": "图片", "garbage": "垃圾", "trash": "垃圾",
+    "equipment": "装备", "gpu": "gpu", "cpu": "cpu", "computing power": "算力", "compute": "算力",
+    "positioning": "定位", "beidou": "北斗", "terminals": "终端", "models": "模型", "model": "模型",
+    "mileage": "里程", "prediction": "预测", "trajectory": "轨迹", "platform": "平台",
+    "city": "市级", "district": "区级", "enterprise contribution": "承担单位出资",
+}
+
+# Words that carry no content in a question; they must not count as evidence.
+STOPWORDS = frozenset(
+    "的 了 吗 呢 吧 啊 呀 么 是 有 要 在 和 与 及 或 对 把 被 给 就 都 也 还 又 这 那 这个 那个 哪个 什么 怎么 怎样 "
+    "如何 多少 几 几个 哪些 哪 请问 一下 我 我们 你 你们 他 它 个 项 项目 指南 里 中 上 下 请 想 知道 问 能 "
+    "可以 需要 需 吗? 啥 咋 呗 嘛 一个 每个 各 各个 所有 分别 是否 有没有 有无 应 应该 该 其 之 以 为 "
+    "the a an of for to in on is are was be what which who whom how does do did much many about "
+    "project projects please tell me i we you it this that there any each all per with by from".split()
+)

@@ -1,0 +1,44 @@
+"""Fold the ways people type the same words: traditional characters, full-width forms, case."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# NFKC would also fold these, but they carry meaning in the guide (≥2000 人) and must survive.
+_KEEP = str.maketrans({"≥": "≥", "≤": "≤"})
+_SPACE = re.compile(r"\s+")
+# Control and format characters (zero-width joiners, bidi marks) that a paste can smuggle in.
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+@lru_cache(maxsize=1)
+def _zhconv():  # type: ignore[no-untyped-def]
+    import zhconv
+
+    return zhconv
+
+
+def to_simplified(text: str) -> str:
+    """Return text in simplified characters (項目四出資 → 项目四出资)."""
+    if text.isascii():
+        return text
+    return str(_zhconv().convert(text, "zh-cn"))
+
+
+def normalize(text: str) -> str:
+    """Return the form both queries and the index are matched in.
+
+    Simplified, half-width, lower-case, single spaces, no control characters. Only for
+    matching: displayed text is always the guide's own.
+    """
+    text = _CONTROL.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text).translate(_KEEP)
+    text = to_simplified(text).lower()
+    return _SPACE.sub(" ", text).strip()
+
+
+def strip_spaces(text: str) -> str:
+    """Return text without whitespace, for comparing spans the PDF spaced differently."""
+    return _SPACE.sub("", text)

@@ -1,0 +1,163 @@
+"""Understand a question: which project(s), which section, what else it asks, and follow-ups."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from rag.lexicon import ENGLISH_GLOSSARY, ENGLISH_NUMBERS, NUMERALS, SECTION_SYNONYMS, TOPIC_ALIASES
+from rag.normalize import normalize
+
+_NUM = "|".join(sorted(NUMERALS, key=len, reverse=True)) + r"|\d{1,2}"
+_ENG = "|".join(sorted(ENGLISH_NUMBERS, key=len, reverse=True))
+# Every way people were seen to write "project four": 项目四 项目4 项目肆 第四个项目 4号项目 project 4.
+PROJECT_PATTERNS = [
+    re.compile(rf"项目\s*(?:第\s*)?({_NUM})(?:号|个)?"),
+    re.compile(rf"第\s*({_NUM})\s*(?:个|项|号)?\s*(?:项目|课题|专项)"),
+    re.compile(rf"({_NUM})\s*号\s*(?:项目)?"),
+    re.compile(rf"\b(?:project|proj\.?|item|no\.?)\s*#?\s*(\d{{1,2}}|{_ENG})\b"),
+    re.compile(rf"\b(?:the\s+)?({_ENG}|\d{{1,2}}(?:st|nd|rd|th))\s+project\b"),
+]
+# Words that say "a number, please": the answer should be the clause that holds it.
+NUMBER_WORDS = ("几", "多少", "多大", "多高", "多快", "多长", "数量", "how many", "how much", "number of", "what is the")
+# Synonyms that also occur in ordinary questions about metrics; they only count when no
+# stronger section word is present ("项目四出资要求": 出资 wins over 要求).
+WEAK_SECTION_WORDS = {
+    "要求": "考核指标", "达到": "考核指标", "how much": "资助强度", "support": "资助强度", "企业": "申报条件",
+    "合作": "申报条件", "高校": "申报条件", "大学": "申报条件", "university": "申报条件",
+    "company": "申报条件", "companies": "申报条件", "apply": "申报条件", "lead": "申报条件",
+    "other": "其他说明", "条件": "申报条件",
+    "投入": "资助强度", "投资": "资助强度", "length": "实施周期", "years": "实施周期", "说明": "其他说明",
+    "其他": "其他说明", "aim": "拟解决问题", "scope": "拟解决问题",
+}
+# Openers of a follow-up ("what about project 2?", "那项目五呢"): they carry no content.
+FOLLOWUP_OPENERS = re.compile(r"^(?:what about|how about|and for|and|那么|那|还有)\s*")
+_SYNONYMS = sorted(
+    ((w, label) for label, words in SECTION_SYNONYMS.items() for w in words), key=lambda p: -len(p[0])
+)
+_ALIASES = sorted(TOPIC_ALIASES.items(), key=lambda p: -len(p[0]))
+_GLOSSARY = sorted(ENGLISH_GLOSSARY.items(), key=lambda p: -len(p[0]))
+
+
+def _number(token: str) -> int:
+    token = token.strip()
+    if token.isdigit():
+        return int(token)
+    if token in NUMERALS:
+        return NUMERALS[token]
+    m = re.match(r"(\d+)(?:st|nd|rd|th)$", token)
+    if m:
+        return int(m.group(1))
+    return ENGLISH_NUMBERS.get(token, 0)
+
+
+def _contains(text: str, word: str) -> bool:
+    if word.isascii():
+        return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
+    return word in text
+
+
+@dataclass
+class Query:
+    """What a question asks, in terms of the guide's structure."""
+
+    raw: str
+    norm: str
+    project_numbers: list[int] = field(default_factory=list)  # written explicitly: 项目四, project 4
+    topic_words: list[str] = field(default_factory=list)  # title words: 卫星互联网, 智驾
+    sections: list[str] = field(default_factory=list)  # strong section intent, best first
+    weak_sections: list[str] = field(default_factory=list)
+    content: str = ""  # what is left once project and section words are removed
+    glossary: list[str] = field(default_factory=list)  # Chinese terms for English words
+    wants_number: bool = False
+    english: bool = False
+
+    @property
+    def has_project(self) -> bool:
+        return bool(self.project_numbers or self.topic_words)
+
+    @property
+    def all_sections(self) -> list[str]:
+        return self.sections or self.weak_sections
+
+    def expanded(self) -> str:
+        """Return the text BM25 matches: content, topic, glossary terms and section labels.
+
+        Project numbers are left out: they are a filter, and "一" would match every clause.
+        """
+        return " ".join([self.content, *self.topic_words, *self.glossary, *self.all_sections])
+
+
+def understand(question: str, topics: Iterable[str] = ()) -> Query:
+    """Parse a question into project references, section intent and remaining content.
+
+    `topics` are the distinctive words of the corpus's project titles (卫星互联网, 智驾 …);
+    a question naming one refers to that project.
+    """
+    norm = normalize(question)
+    rest = FOLLOWUP_OPENERS.sub(" ", norm)
+    q = Query(raw=question, norm=norm, english=sum(c.isascii() and c.isalpha() for c in norm) > len(norm) / 2)
+    for pat in PROJECT_PATTERNS:
+        for m in pat.finditer(rest):
+            n = _number(m.group(1))
+            if n and n not in q.project_numbers:
+                q.project_numbers.append(n)
+        rest = pat.sub(" ", rest)
+    for word in sorted(topics, key=len, reverse=True):
+        if word in rest:
+            q.topic_words.append(word)
+            rest = rest.replace(word, " ")
+    for alias, word in _ALIASES:
+        if _contains(rest, alias):
+            if word not in q.topic_words:
+                q.topic_words.append(word)
+            rest = rest.replace(alias, " ")
+    for word, label in _SYNONYMS:
+        if _contains(rest, word):
+            if word in WEAK_SECTION_WORDS:
+                if label not in q.weak_sections:
+                    q.weak_sections.append(label)
+            elif label not in q.sections:
+                q.sections.append(label)
+            rest = rest.replace(word, " ")
+    for word, label in WEAK_SECTION_WORDS.items():
+        if _contains(rest, word):
+            if label not in q.weak_sections:
+                q.weak_sections.append(label)
+            rest = rest.replace(word, " ")
+    q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
+    for word, zh in _GLOSSARY:
+        if _contains(rest, word):
+            q.glossary.append(zh)
+            rest = rest.replace(word, " ")
+    q.content = re.sub(r"\s+", " ", rest).strip()
+    return q
+
+
+def is_fragment(q: Query) -> bool:
+    """Return True when a question only names a project or a section (那项目五呢？ / 实施周期呢？)."""
+    from rag.tokenize import Tokenizer
+
+    leftover = [w for w in Tokenizer.words_ascii(q.content) if not w.isdigit()]
+    cjk = re.sub(r"[^\u3400-\u9fff]", "", q.content)
+    cjk = re.sub(r"[那呢吗的么呀啊吧还有和跟同样一样怎样如何又是呢那个这个了]", "", cjk)
+    return (q.has_project or bool(q.all_sections)) and not q.glossary and not leftover and len(cjk) <= 1
+
+
+def merge_followup(current: Query, previous: Query) -> Query:
+    """Complete a fragment from the previous question: keep what it names, borrow the rest."""
+    if not is_fragment(current):
+        return current
+    merged = replace(current)
+    if not current.has_project:
+        merged.project_numbers = list(previous.project_numbers)
+        merged.topic_words = list(previous.topic_words)
+    if not current.all_sections:
+        merged.sections = list(previous.sections)
+        merged.weak_sections = list(previous.weak_sections)
+        merged.content = previous.content
+        merged.glossary = list(previous.glossary)
+        merged.wants_number = previous.wants_number
+    merged.norm = " ".join(x for x in (current.norm, previous.content, *merged.glossary) if x)
+    return merged

@@ -1,0 +1,68 @@
+"""One settings object: paths, model and retrieval weights, read once from the environment."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+
+
+def _root() -> Path:
+    # The project root when running from a checkout; the working directory otherwise.
+    here = Path(__file__).resolve().parent.parent
+    return here if (here / "pyproject.toml").exists() else Path.cwd()
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = field(default_factory=lambda: _root() / "corpus")
+    index_dir: Path = field(default_factory=lambda: _root() / "index")
+    data_dir: Path = field(default_factory=lambda: _root() / "data")
+    embed_model: str = DEFAULT_MODEL
+    # "jieba", "bigram" or "both"; both won on the eval set (see README), so it is the default.
+    tokenizer: str = "both"
+    bm25_backend: str = "rank_bm25"  # or "bm25s", the faster one at 100x corpus size
+    # Fusion: weighted reciprocal-rank; k=60 is the value from the RRF paper and rarely worth tuning.
+    fusion: str = "rrf"
+    rrf_k: int = 60
+    w_bm25: float = 1.0
+    w_dense: float = 1.0
+    # Structure from the query: a named project or section adds this much (in RRF units, where
+    # rank 1 is worth 1/61 ≈ 0.016), enough to beat any purely textual difference.
+    project_boost: float = 0.05
+    section_boost: float = 0.03
+    # Abstain below this evidence (share of the query's weighted terms found, blended with the
+    # dense similarity); calibrated on eval/questions.jsonl.
+    min_evidence: float = 0.45
+    answer_max_chars: int = 200
+    max_question_chars: int = 500
+    suggestions: int = 3
+    query_cache_size: int = 2048
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Return settings with RAG_* environment variables applied, then the overrides."""
+        env = os.environ
+        s = cls()
+        if env.get("RAG_EMBED_MODEL"):
+            s = replace(s, embed_model=env["RAG_EMBED_MODEL"])
+        if env.get("RAG_DATA_DIR"):
+            s = replace(s, data_dir=Path(env["RAG_DATA_DIR"]))
+        if env.get("RAG_CORPUS_DIR"):
+            s = replace(s, corpus_dir=Path(env["RAG_CORPUS_DIR"]))
+        if env.get("RAG_INDEX_DIR"):
+            s = replace(s, index_dir=Path(env["RAG_INDEX_DIR"]))
+        return replace(s, **overrides)  # type: ignore[arg-type]
+
+    def index_fingerprint(self) -> str:
+        """Return a hash of the settings that change what the index contains."""
+        keys = {"tokenizer": self.tokenizer, "bm25_backend": self.bm25_backend}
+        return hashlib.sha256(json.dumps(keys, sort_keys=True).encode()).hexdigest()[:16]
+
+    def public(self) -> dict:
+        d = asdict(self)
+        return {k: str(v) if isinstance(v, Path) else v for k, v in d.items()}
