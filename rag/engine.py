@@ -21,6 +21,8 @@ from rag.topics import project_number, topic_words
 from rag.types import Answer
 
 log = logging.getLogger("rag")
+# How many top passages compete on evidence for the answer (more only adds latency).
+RERANK_DEPTH = 3
 
 
 @dataclass
@@ -174,13 +176,21 @@ class Engine:
             hits.sort(key=lambda h: h.chunk.section != DEFAULT_SECTION)
         if not hits:
             return Answer(question, False, "", [], [], note="指南中没有找到相关内容。")
-        best = hits[0]
+        # The answer comes from the best passage among the top few that holds what was asked:
+        # rank decides between passages that cover the question equally.
+        pool = [h for h in hits if h.chunk.section in q.sections] or hits if q.sections else hits
+        candidates = []
+        for rank, h in enumerate(pool[: RERANK_DEPTH if ev.terms else 1]):
+            sims = None
+            if qvec is not None and self.retriever.clause_vecs is not None:
+                off = self.retriever.clause_offset[h.index]
+                sims = self.retriever.clause_vecs[off : off + len(h.chunk.clauses)] @ qvec[0]
+            span = best_span(h.chunk, self.texts[h.chunk.doc], q, ev, sims, s.answer_max_chars)
+            candidates.append((round(span[2], 3), -rank, h, span))
+        _, _, best, (start, end, cov) = max(candidates, key=lambda c: c[:2])
         chunk = best.chunk
-        sims = None
-        if qvec is not None and self.retriever.clause_vecs is not None:
-            off = self.retriever.clause_offset[best.index]
-            sims = self.retriever.clause_vecs[off : off + len(chunk.clauses)] @ qvec[0]
-        start, end, cov = best_span(chunk, self.texts[chunk.doc], q, ev, sims, s.answer_max_chars)
+        hits.remove(best)
+        hits.insert(0, best)
         structured = bool(labels) and (bool(q.sections) or (bool(q.weak_sections) and chunk.section in q.weak_sections))
         whole = ev.coverage(self.texts[chunk.doc][chunk.start : chunk.end] + (chunk.section or ""))
         enough = structured or (labels and not ev.terms) or max(cov, whole) >= s.min_evidence

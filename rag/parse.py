@@ -139,9 +139,9 @@ def parse_text(raw: str, doc_id: str) -> Document:
         else:
             preamble.append(line)
     if not any(kind == "project" for kind, *_ in blocks):
-        first = lines[min(len(lines) - 1, len(preamble))]
         raise ParseError(
-            f"{doc_id}: line {first[0]}: no '项目X：title' heading found — not a guide this parser knows"
+            f"{doc_id}: lines {lines[0][0]}-{lines[-1][0]}: no '项目X：title' heading found "
+            f"(first line: {lines[0][1][:30]!r}) — not a guide this parser knows"
         )
 
     title = join_fragments([p for p in preamble if not re.match(r"^附件", p)]) or doc_id

@@ -1,0 +1,46 @@
+"""Shared fixtures: the real guide, and engines over a temporary index with a fake encoder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE = ROOT / "corpus" / "2023-chongqing-ai-major-projects-batch1.txt"
+
+
+@pytest.fixture(scope="session")
+def guide_text() -> str:
+    return GUIDE.read_text(encoding="utf-8")
+
+
+def make_settings(tmp: Path, **overrides: object) -> Settings:
+    """Return settings over a private copy of the corpus, index and data folder."""
+    corpus = tmp / "corpus"
+    if not corpus.exists():
+        corpus.mkdir(parents=True)
+        shutil.copy(GUIDE, corpus / GUIDE.name)
+    return Settings.from_env(corpus_dir=corpus, index_dir=tmp / "index", data_dir=tmp / "data", **overrides)
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """An engine with the fast deterministic encoder (hybrid path exercised, no model)."""
+    from rag.encoder import HashEncoder
+    from rag.engine import Engine
+
+    return Engine.open(make_settings(tmp_path_factory.mktemp("engine")), encoder=HashEncoder())
+
+
+@pytest.fixture(scope="session")
+def real_model() -> str:
+    """The real embedding model's path, or skip (CI always has it: scripts/test sets it)."""
+    model = os.environ.get("RAG_EMBED_MODEL", "")
+    if not model or not Path(model).exists():
+        pytest.skip("RAG_EMBED_MODEL does not point at a local model folder")
+    return model

@@ -1,0 +1,110 @@
+"""The engine's answers on the real guide, with the fast fake encoder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rag.normalize import strip_spaces
+
+DOC = "2023-chongqing-ai-major-projects-batch1"
+
+
+def test_funding_question_gets_the_clause_with_its_citation(engine) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask("项目四出资要求")
+    assert a.answered
+    assert a.answer == "拟支持 1 项，市级财政经费资助不超过 500 万元，承担单位出资不低于 3000 万元。"
+    c = a.citations[0]
+    assert (c.doc, c.project, c.section) == (DOC, "项目四", "资助强度")
+    assert c.project_title == "金融大模型智能服务平台关键技术研发及应用"
+    assert c.label == "项目四 · 资助强度"
+
+
+def test_metric_question_gets_one_clause_not_the_section(engine) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask("卫星互联网项目要培养几个博士")
+    assert a.answered and a.answer == "培养博士≥5 人"
+    assert (a.citations[0].project, a.citations[0].section) == ("项目三", "考核指标")
+
+
+def test_unanswerable_abstains_with_suggestions(engine) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask("申报截止时间是什么时候")
+    assert not a.answered and a.answer == "" and a.citations == []
+    assert 1 <= len(a.suggestions) <= 3
+
+
+def test_missing_project_is_recognised(engine) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask("项目八的资助强度是多少")
+    assert not a.answered
+    assert "项目八" in a.note and "7" in a.note
+
+
+@pytest.mark.parametrize("q", ["项目四出资要求", "项目4出资要求", "第四个项目出资要求", "4号项目出资要求",
+                               "项目肆出资要求", "項目四出資要求", "项目４的配套资金", "金融大模型项目给多少钱",
+                               "What is the funding for project 4?", "project four co-funding"])
+def test_project_and_section_variants(engine, q: str) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask(q)
+    assert a.answered, q
+    assert (a.citations[0].project, a.citations[0].section) == ("项目四", "资助强度"), q
+    assert "3000" in a.answer
+
+
+@pytest.mark.parametrize(("q", "section"), [("How long is project 3?", "实施周期"), ("项目六谁能申报", "申报条件"),
+                                            ("项目二是怎么组织的", "组织方式"), ("项目一其他说明", "其他说明")])
+def test_section_intent(engine, q: str, section: str) -> None:  # type: ignore[no-untyped-def]
+    assert engine.ask(q).citations[0].section == section
+
+
+def test_section_without_project_gives_one_row_per_project(engine) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask("实施周期多久")
+    assert a.answered
+    assert len(a.rows) == 1  # all seven say 不超过 3 年: identical rows merged
+    assert a.rows[0][0] == ["项目一", "项目二", "项目三", "项目四", "项目五", "项目六", "项目七"]
+    assert {c.project for c in a.citations} == set(a.rows[0][0])
+    funding = engine.ask("各项目资助强度")
+    assert len(funding.rows) == 7  # every project is funded differently
+    assert all(len(text) <= 200 for _, text in funding.rows)
+
+
+def test_followups_take_the_rest_from_the_previous_question(engine) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask("那项目五呢？", previous="项目四出资要求")
+    assert (a.citations[0].project, a.citations[0].section) == ("项目五", "资助强度")
+    b = engine.ask("实施周期呢？", previous="项目四出资要求")
+    assert (b.citations[0].project, b.citations[0].section) == ("项目四", "实施周期")
+    c = engine.ask("what about project 2?", previous="How long is project 3?")
+    assert (c.citations[0].project, c.citations[0].section) == ("项目二", "实施周期")
+    # A full question is not a follow-up, whatever came before.
+    d = engine.ask("卫星互联网项目要培养几个博士", previous="项目四出资要求")
+    assert d.answer == "培养博士≥5 人"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 501])
+def test_bad_questions_raise_clear_errors(engine, bad: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="问题"):
+        engine.ask(bad)
+
+
+def test_json_shape(engine) -> None:  # type: ignore[no-untyped-def]
+    d = json.loads(engine.ask("项目四出资要求").to_json())
+    assert {"question", "answered", "answer", "citations", "suggestions", "took_ms"} <= set(d)
+    assert set(d["citations"][0]) == {"doc", "project", "project_title", "section", "text", "start", "end", "score"}
+    assert d["took_ms"] > 0
+
+
+WORDS = ["项目四", "项目二", "卫星互联网", "智驾", "环卫", "文旅", "出资", "周期", "博士", "专利", "谁能申报",
+         "准确率", "How long", "project 5", "多少", "截止", "响应时间", "培养", "資助", "要求", "？", " "]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5))
+def test_every_answer_span_is_verbatim_at_its_offsets(engine, words: list[str]) -> None:  # type: ignore[no-untyped-def]
+    q = "".join(words).strip() or "项目"
+    a = engine.ask(q)
+    for c in a.citations:
+        assert engine.documents[c.doc].text[c.start : c.end] == c.text
+    if a.answered and not a.rows:
+        assert a.answer == a.citations[0].text
+    for _labels, text in a.rows:
+        assert any(strip_spaces(text) == strip_spaces(c.text) for c in a.citations)
