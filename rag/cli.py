@@ -23,14 +23,16 @@ def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignor
     from rag.engine import Engine
 
     logging.basicConfig(level=logging.ERROR)
-    encoder = None
+    encoder, reason = None, "BM25-only mode requested"
     if mode != "bm25":
         try:
             encoder = load_encoder(settings.embed_model)
         except EncoderUnavailable as e:
+            reason = str(e)
             click.echo(f"rag: semantic search is off, answering with BM25 alone — {e}", err=True)
     try:
-        return Engine.open(settings, encoder=encoder, progress=None if quiet else _progress())
+        return Engine.open(settings, encoder=encoder, progress=None if quiet else _progress(),
+                           use_model=encoder is not None, reason=reason)
     except Exception as e:  # a corpus the parser refuses, an unwritable index: a message, not a trace
         raise click.ClickException(str(e)) from e
 

@@ -55,8 +55,14 @@ class SentenceTransformerEncoder:
         if Path(model_id).exists():
             # A local folder needs no hub; saying so avoids slow retries on a closed network.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        # Progress bars from transformers would interleave with the CLI's own output.
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
 
             self.model = SentenceTransformer(model_id, device="cpu")
         except Exception as e:  # any failure to load means: serve without semantic search

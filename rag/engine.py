@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -12,6 +13,7 @@ import numpy as np
 from rag import index as idx
 from rag.answer import DEFAULT_SECTION, best_span, citation, evidence_for, rows_answer, suggestions
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
+from rag.normalize import normalize
 from rag.parse import Document
 from rag.query import Query, merge_followup, understand
 from rag.retrieve import Hit, Retriever, Timings
@@ -23,6 +25,9 @@ from rag.types import Answer
 log = logging.getLogger("rag")
 # How many top passages compete on evidence for the answer (more only adds latency).
 RERANK_DEPTH = 3
+# Worth about one missing verb (开发, 要求) of a short question: a number question's answer
+# is a span with a number even when a prose section repeats more of the question's words.
+NUMBER_BONUS = 0.35
 
 
 @dataclass
@@ -70,16 +75,22 @@ class Engine:
         self.retriever = Retriever(self.chunks, stored["tokens"], stored["owners"], tok, settings, faiss_index,
                                    clause_vecs, encoder)
         self.topics = topic_words(docs, tok)
+        self.segment = tok.segment
         self.labels = {c.project for c in self.chunks if c.project}
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
 
     @classmethod
     def open(cls, settings: Settings | None = None, encoder: Encoder | None = None, build_if_needed: bool = True,
-             progress: idx.Progress | None = None) -> Engine:
-        """Load the current index, rebuilding it first when missing, stale or corrupt."""
+             progress: idx.Progress | None = None, use_model: bool = True, reason: str = "") -> Engine:
+        """Load the current index, rebuilding it first when missing, stale or corrupt.
+
+        With no `encoder` given the model named in settings is loaded, unless `use_model` is
+        False (BM25 alone; `reason` says why, for status and answers).
+        """
         settings = settings or Settings.from_env()
-        reason = ""
-        if encoder is None:
+        if encoder is None and not use_model:
+            reason = reason or "semantic search switched off"
+        elif encoder is None:
             try:
                 encoder = load_encoder(settings.embed_model)
             except EncoderUnavailable as e:
@@ -108,7 +119,7 @@ class Engine:
 
     def search(self, q: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
         """Return the k best chunks for a query with each retriever's score and rank."""
-        query = understand(q, self.topics)
+        query = understand(q, self.topics, self.segment)
         hits, _ = self.retriever.rank(query.expanded(), mode, None, None, Timings(), dense_text=query.norm)
         return hits[:k]
 
@@ -130,13 +141,13 @@ class Engine:
         t0 = time.perf_counter()
         timings = timings or Timings()
         question = validate(question, self.settings.max_question_chars)
-        q = understand(question, self.topics)
+        q = understand(question, self.topics, self.segment)
         if previous and previous.strip():
-            q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics))
+            q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics, self.segment))
         labels, unknown = self._projects(q)
         t = timings.add("understand", t0)
         ans = self._answer(question, q, labels, unknown, top_k, mode, timings)
-        ans.resolved = q.norm if q.norm != understand(question).norm else ""
+        ans.resolved = q.norm if q.norm != normalize(question) else ""
         ans.mode = mode if self.retriever.dense_ready or mode == "bm25" else "bm25"
         if not self.retriever.dense_ready and self.dense_reason and not ans.note:
             ans.note = "语义检索未启用，仅用关键词检索（BM25）"
@@ -186,8 +197,10 @@ class Engine:
                 off = self.retriever.clause_offset[h.index]
                 sims = self.retriever.clause_vecs[off : off + len(h.chunk.clauses)] @ qvec[0]
             span = best_span(h.chunk, self.texts[h.chunk.doc], q, ev, sims, s.answer_max_chars)
-            candidates.append((round(span[2], 3), -rank, h, span))
-        _, _, best, (start, end, cov) = max(candidates, key=lambda c: c[:2])
+            # A "how many" question is answered by a span that holds a number.
+            numeric = q.wants_number and bool(re.search(r"\d", self.texts[h.chunk.doc][span[0] : span[1]]))
+            candidates.append((round(span[2] + NUMBER_BONUS * numeric, 3), -rank, h, span))
+        *_, best, (start, end, cov) = max(candidates, key=lambda c: c[:2])
         chunk = best.chunk
         hits.remove(best)
         hits.insert(0, best)

@@ -27,7 +27,7 @@ from rag.settings import Settings
 from rag.tokenize import Tokenizer, guide_words
 from rag.types import Chunk, Clause
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 Progress = Callable[[str, int, int], None]
 
 

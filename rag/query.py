@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from rag.lexicon import ENGLISH_GLOSSARY, ENGLISH_NUMBERS, NUMERALS, SECTION_SYNONYMS, TOPIC_ALIASES
@@ -89,11 +89,13 @@ class Query:
         return " ".join([self.content, *self.topic_words, *self.glossary, *self.all_sections])
 
 
-def understand(question: str, topics: Iterable[str] = ()) -> Query:
+def understand(question: str, topics: Iterable[str] = (),
+               segment: Callable[[str], list[str]] | None = None) -> Query:
     """Parse a question into project references, section intent and remaining content.
 
     `topics` are the distinctive words of the corpus's project titles (卫星互联网, 智驾 …);
-    a question naming one refers to that project.
+    a question naming one as a whole word (per `segment`) refers to that project, so 数字
+    (of 数字重庆) does not fire inside 数字人.
     """
     norm = normalize(question)
     rest = FOLLOWUP_OPENERS.sub(" ", norm)
@@ -104,10 +106,12 @@ def understand(question: str, topics: Iterable[str] = ()) -> Query:
             if n and n not in q.project_numbers:
                 q.project_numbers.append(n)
         rest = pat.sub(" ", rest)
+    words = set(segment(rest)) if segment else None
     for word in sorted(topics, key=len, reverse=True):
-        if word in rest:
+        if word in rest and (words is None or word in words or len(word) >= 4):
             q.topic_words.append(word)
-            rest = rest.replace(word, " ")
+            if not q.project_numbers:
+                rest = rest.replace(word, " ")
     for alias, word in _ALIASES:
         if _contains(rest, alias):
             if word not in q.topic_words:

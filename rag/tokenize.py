@@ -59,6 +59,11 @@ class Tokenizer:
                 out.append(piece)
         return [w for w in out if w not in STOPWORDS]
 
+    def segment(self, text: str) -> list[str]:
+        """Return jieba's precise-mode words of normalised text (no sub-words, nothing dropped)."""
+        tok = self._jieba_tok()
+        return [w for w in tok.cut(normalize(text)) if w.strip()]
+
     @staticmethod
     def bigrams(text: str) -> list[str]:
         """Return overlapping character bigrams of each Chinese run (a single character alone)."""
@@ -99,13 +104,13 @@ def default_words() -> set[str]:
 def guide_words(titles: Iterable[str], headings: Iterable[str], clauses: Iterable[str]) -> set[str]:
     """Return domain words from a guide itself: headings and the metric names before ≥/≤.
 
-    A metric name is the Chinese run just before a comparison sign (培养博士≥5 人 → 培养博士),
-    cut to its last 6 characters so a long lead-in does not become one giant word.
+    A metric name is the Chinese run just before a comparison sign (培养博士≥5 人 → 培养博士);
+    runs longer than 6 characters are phrases, not words, and are left to jieba.
     """
     words = set(headings)
     for clause in clauses:
-        for m in re.finditer(r"([\u3400-\u9fff]{2,})\s*[≥≤<>＞＜]", clause):
-            words.add(m.group(1)[-6:])
+        for m in re.finditer(r"(?<![\u3400-\u9fff])([\u3400-\u9fff]{2,6})\s*[≥≤<>＞＜]", clause):
+            words.add(m.group(1))
     for t in titles:
         words.update(w for w in re.split(r"[的及与和、]", t) if 2 <= len(w) <= 8)
     return words
