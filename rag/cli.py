@@ -115,7 +115,7 @@ def ask(question: str | None, as_json: bool, batch, previous: str | None, mode: 
     questions = [question] if batch is None else (line.rstrip("\n") for line in batch)
     failed = False
     for q in questions:
-        if batch is not None and not q.strip():
+        if batch is not None and not (q or "").strip():
             continue
         try:
             ans = engine.ask(q or "", previous=previous, top_k=top_k, mode=mode)

@@ -48,7 +48,7 @@ def load_questions(path: Path) -> list[Item]:
 def score(item: Item, ans: Answer, max_chars: int) -> dict:
     """Return the metrics of one answer against its expectation."""
     def right(c) -> bool:  # type: ignore[no-untyped-def]
-        return bool(item.project) and c.project in item.project and c.section == item.section
+        return c.project in (item.project or []) and c.section == item.section
 
     cites = ans.citations[:MRR_DEPTH]
     first = next((i for i, c in enumerate(cites, 1) if right(c)), None)

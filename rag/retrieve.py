@@ -114,7 +114,7 @@ class Retriever:
             if qvec is None:
                 qvec = self.query_vector(dense_text or text)
                 t = timings.add("embed", t)
-            d, idx = self.faiss.search(qvec, n)  # type: ignore[attr-defined]
+            d, idx = self.faiss.search(qvec, n)  # type: ignore[union-attr]
             dense = np.full(n, -1.0, dtype=np.float32)
             dense[idx[0][idx[0] >= 0]] = d[0][idx[0] >= 0]
             t = timings.add("faiss", t)

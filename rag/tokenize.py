@@ -51,7 +51,7 @@ class Tokenizer:
     def words(self, text: str) -> list[str]:
         """Return jieba search-mode words (a word and its sub-words), stopwords removed."""
         tok = self._jieba_tok()
-        out = []
+        out: list[str] = []
         for piece in _WORD.findall(normalize(text)):
             if _CJK_RUN.fullmatch(piece):
                 out.extend(w for w in tok.cut_for_search(piece) if w.strip())

@@ -1,0 +1,59 @@
+"""The real multilingual e5 model end to end (CI runs these; skipped without a local model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def real_engine(real_model: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from rag.encoder import load_encoder
+    from rag.engine import Engine
+
+    tmp: Path = tmp_path_factory.mktemp("real")
+    return Engine.open(make_settings(tmp, embed_model=real_model), encoder=load_encoder(real_model))
+
+
+def test_model_loads_with_e5_prompts(real_engine) -> None:  # type: ignore[no-untyped-def]
+    enc = real_engine.encoder
+    assert real_engine.status().dense and enc.dim == 384
+    assert enc.prefix == {"query": "query: ", "passage": "passage: "}
+    v = enc.encode(["项目四出资要求", "How much funding does project 4 get?"], kind="query")
+    assert v.shape == (2, 384) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    # Multilingual: the Chinese and English question are near each other.
+    assert float(v[0] @ v[1]) > 0.8
+
+
+@pytest.mark.parametrize(
+    ("q", "project", "section", "needle"),
+    [
+        ("项目四出资要求", "项目四", "资助强度", "3000"),
+        ("卫星互联网项目要培养几个博士", "项目三", "考核指标", "博士≥5"),
+        ("How long is project 3?", "项目三", "实施周期", "3 年"),
+        ("Who can apply for project 6?", "项目六", "申报条件", "企业牵头"),
+        ("環衛項目的垃圾識別準確率", "项目五", "考核指标", "垃圾识别准确率"),
+    ],
+)
+def test_hybrid_answers(real_engine, q: str, project: str, section: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    a = real_engine.ask(q)
+    assert a.answered and needle in a.answer
+    assert (a.citations[0].project, a.citations[0].section) == (project, section)
+
+
+def test_dense_only_mode_ranks_by_meaning(real_engine) -> None:  # type: ignore[no-untyped-def]
+    hits = real_engine.search("which project trains doctoral students", k=3, mode="dense")
+    assert hits[0].dense_rank == 1 and hits[0].bm25_rank is None
+    a = real_engine.ask("卫星互联网项目要培养几个博士", mode="dense")
+    assert a.mode == "dense" and a.answer == "培养博士≥5 人"
+
+
+def test_unanswerable_with_the_model(real_engine) -> None:  # type: ignore[no-untyped-def]
+    for q in ["申报截止时间是什么时候", "When is the application deadline?", "申报材料寄到哪里"]:
+        assert not real_engine.ask(q).answered, q
