@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.lexicon import STOPWORDS
 from rag.normalize import normalize, strip_spaces
 from rag.query import Query
 from rag.retrieve import Hit, Retriever
@@ -52,12 +53,19 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
     terms = retriever.evidence_terms(" ".join([q.content, *q.glossary]))
     seen, out, weights = set(), [], []
     for t in terms:
-        if t in seen or (t.isascii() and retriever.idf(t) >= retriever.max_idf):
+        if t in seen or (t.isascii() and retriever.idf(t) >= retriever.max_idf) or function_word(t):
             continue
         seen.add(t)
         out.append(strip_spaces(t))
         weights.append(retriever.idf(t))
     return Evidence(out, weights)
+
+
+def function_word(term: str) -> bool:
+    """Return True if a word is made only of stopwords (哪些项目 = 哪些 + 项目): no evidence."""
+    if term in STOPWORDS:
+        return True
+    return any(term[:i] in STOPWORDS and function_word(term[i:]) for i in range(1, len(term)))
 
 
 def _parts(clause: Clause) -> list[Clause]:
@@ -89,7 +97,7 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
     if len(chunk.text) <= max_chars or not chunk.clauses:
         return chunk.start, chunk.end, whole_cov
     clauses = list(chunk.clauses)
-    if not ev.terms and clause_sims is None:
+    if not ev.terms:
         # Nothing specific asked: the section's opening clauses, as many as fit.
         end = clauses[0].end
         for c in clauses[1:]:
