@@ -126,7 +126,9 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
         "files": {p.name: _sha(p) for p in sorted(tmp.iterdir())},
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-    final = root / "builds" / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    # Names sort by creation time (to the nanosecond), so "the last two builds" is well defined.
+    now = time.time_ns()
+    final = root / "builds" / f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime(now // 10**9))}-{now % 10**9:09d}"
     os.replace(tmp, final)
     _switch(root, final.name)
     return final
