@@ -40,6 +40,7 @@ class Status:
     documents: int
     chunks: int
     built_at: str = ""
+    stale: str = ""  # why the index no longer matches the corpus, or ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -115,7 +116,32 @@ class Engine:
     def status(self) -> Status:
         m = self.manifest
         return Status(True, self.retriever.dense_ready, self.encoder.name if self.encoder else "none",
-                      self.dense_reason, m["corpus"][:12], len(self.documents), len(self.chunks), m.get("built_at", ""))
+                      self.dense_reason, m["corpus"][:12], len(self.documents), len(self.chunks), m.get("built_at", ""),
+                      self.stale_reason())
+
+    def stale_reason(self) -> str:
+        """Return why the served index no longer matches the corpus ('' when it does)."""
+        try:
+            if idx.corpus_hash(self.settings.corpus_dir) != self.manifest["corpus"]:
+                return "corpus changed since the index was built: run `rag build`"
+        except OSError as e:
+            return f"corpus unreadable: {e}"
+        return ""
+
+    def refreshed(self) -> Engine:
+        """Return an engine on the build CURRENT names now: self if unchanged or if it fails to load.
+
+        A server calls this between requests, so `rag build` in another process takes effect
+        without a restart, and a broken new build never replaces the last good one.
+        """
+        try:
+            build_dir = idx.current_build(self.settings.index_dir)
+            if build_dir == self.build_dir:
+                return self
+            return Engine(self.settings, build_dir, self.encoder, self.dense_reason)
+        except Exception as e:  # keep serving what works; the log says why
+            log.error("new index not loaded, still serving %s: %s", self.build_dir.name, e)
+            return self
 
     def search(self, q: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
         """Return the k best chunks for a query with each retriever's score and rank."""

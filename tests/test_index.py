@@ -89,3 +89,20 @@ def test_build_writes_atomically_and_keeps_two(tmp_path: Path) -> None:
     assert not [p for p in s.index_dir.iterdir() if p.name.startswith(".CURRENT")]
     assert json.loads((s.index_dir / "builds" / names[-1] / "manifest.json").read_text())["model"] is None
     assert os.access(s.index_dir / "CURRENT", os.R_OK)
+
+
+def test_running_engine_keeps_serving_and_picks_up_new_builds(tmp_path: Path) -> None:
+    e = open_engine(tmp_path)
+    guide = next(e.settings.corpus_dir.iterdir())
+    guide.write_text(guide.read_text(encoding="utf-8").replace("不低于 3000", "不低于 3600"), encoding="utf-8")
+    # Edited under a running server: still answers from the last good index, and says it is stale.
+    assert "3000" in e.ask("项目四出资要求").answer
+    assert "rag build" in e.status().stale
+    assert e.refreshed() is e
+    idx.build(e.settings, HashEncoder())
+    e2 = e.refreshed()
+    assert e2 is not e and "3600" in e2.ask("项目四出资要求").answer and not e2.status().stale
+    # A broken new build is not loaded: the last good engine keeps serving.
+    (e2.build_dir / "tokens.json").write_text("{}")
+    (e.settings.index_dir / "CURRENT").write_text(e2.build_dir.name + "-missing")
+    assert e2.refreshed() is e2
