@@ -167,6 +167,8 @@ class Engine:
         t0 = time.perf_counter()
         timings = timings or Timings()
         question = validate(question, self.settings.max_question_chars)
+        if previous is not None:
+            previous = validate(previous, 10**6) if previous.strip() else None
         q = understand(question, self.topics, self.segment)
         if previous and previous.strip():
             q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics, self.segment))
@@ -248,7 +250,8 @@ def validate(question: object, max_chars: int) -> str:
     """Return the question stripped; raise ValueError with a user-facing message if unusable."""
     if not isinstance(question, str):
         raise ValueError("问题必须是文本 (question must be a string)")
-    q = question.strip()
+    # Lone surrogates (from a bad paste or a fuzzer) cannot be encoded on the way out: replace them.
+    q = question.encode("utf-8", "surrogatepass").decode("utf-8", "replace").strip()
     if not q:
         raise ValueError("问题不能为空 (question is empty)")
     if len(q) > max_chars:
