@@ -173,8 +173,9 @@ class Engine:
         if previous and previous.strip():
             q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics, self.segment))
         labels, unknown = self._projects(q)
-        t = timings.add("understand", t0)
+        timings.add("understand", t0)
         ans = self._answer(question, q, labels, unknown, top_k, mode, timings)
+        t = time.perf_counter()
         ans.resolved = q.norm if q.norm != normalize(question) else ""
         ans.mode = mode if self.retriever.dense_ready or mode == "bm25" else "bm25"
         if not self.retriever.dense_ready and self.dense_reason and not ans.note:
