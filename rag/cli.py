@@ -139,7 +139,10 @@ def eval_(file: Path | None, report: Path, thresholds: Path, no_ablation: bool) 
     """Score the engine on eval/questions.jsonl; exit non-zero below the kept thresholds."""
     from rag.evaluate import run_eval
 
-    ok = run_eval(file or Path("eval/questions.jsonl"), report, thresholds, _engine(_settings()), not no_ablation,
+    file = file or Path("eval/questions.jsonl")
+    if not file.is_file():
+        raise click.ClickException(f"{file}: no question set (one JSON object per line, see README)")
+    ok = run_eval(file, report, thresholds, _engine(_settings()), not no_ablation,
                   click.echo)
     if not ok:
         raise click.ClickException("eval below thresholds (see above)")
