@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.lexicon import STOPWORDS
+from rag.lexicon import STOPWORDS, TOPIC_ALIASES
 from rag.normalize import normalize, strip_spaces
 from rag.query import Query
 from rag.retrieve import Hit, Retriever
@@ -53,11 +53,14 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
     terms = retriever.evidence_terms(" ".join([q.content, *q.glossary]))
     seen, out, weights = set(), [], []
     for t in terms:
-        if t in seen or (t.isascii() and retriever.idf(t) >= retriever.max_idf) or function_word(t):
+        unknown = retriever.idf(t) >= retriever.max_idf
+        # Unknown English words and unknown topic aliases (自动驾驶 for 智驾) are wording, not asks.
+        if t in seen or function_word(t) or (unknown and (t.isascii() or t in TOPIC_ALIASES)):
             continue
         seen.add(t)
         out.append(strip_spaces(t))
-        weights.append(retriever.idf(t))
+        # A single character is ambiguous (车, 人): half the weight of a word.
+        weights.append(retriever.idf(t) * (0.5 if len(t) == 1 and not t.isascii() else 1.0))
     return Evidence(out, weights)
 
 

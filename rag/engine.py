@@ -207,7 +207,11 @@ class Engine:
         if q.sections and not labels and hits:
             covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == q.sections[0]]
             top = max(covs, default=0.0)
-            if not ev.terms or top < s.min_evidence or covs.count(top) > 1:
+            if ev.terms and top < s.min_evidence:
+                # Asked of every project, with words no section holds (什么时候拨付): not answered here.
+                return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                              note="指南中没有找到这个问题的答案。")
+            if not ev.terms or covs.count(top) > 1:
                 ans = rows_answer(question, q, hits, self.texts, q.sections[0], s.answer_max_chars)
                 timings.add("extract", t)
                 return ans

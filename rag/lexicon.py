@@ -24,6 +24,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "组织方式": (
         "组织方式", "组织形式", "怎么组织", "如何组织", "竞争", "遴选方式", "择优", "定向委托", "揭榜",
+        "怎么选", "如何选", "怎么评", "如何评选", "选拔", "遴选", "评审方式", "怎么确定承担单位", "竞争性",
         "organisation", "organization", "organized", "organised", "competition", "competitive",
         "selection method", "how is it organi", "mode of organi",
     ),
@@ -107,6 +108,8 @@ STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 么 是 有 要 在 和 与 及 或 对 把 被 给 就 都 也 还 又 这 那 这个 那个 哪个 什么 怎么 怎样 "
     "如何 多少 几 几个 哪些 哪 请问 一下 我 我们 你 你们 他 它 个 项 项目 指南 里 中 上 下 请 想 知道 问 能 "
     "可以 需要 需 吗? 啥 咋 呗 嘛 一个 每个 各 各个 所有 分别 是否 有没有 有无 应 应该 该 其 之 以 为 "
+    "搞 弄 做 干 拿 整 由 从 向 被 让 得 数量 数目 多少个 几项 几家 几种 具体 情况 相关 方面 "
+    "这些 那些 一般 通常 大概 大约 大致 一共 总共 都 分别是 一样 不同 区别 吗？ 么样 怎么样 "
     "the a an of for to in on is are was be what which who whom how does do did much many about "
     "project projects please tell me i we you it this that there any each all per with by from".split()
 )

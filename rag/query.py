@@ -113,10 +113,9 @@ def understand(question: str, topics: Iterable[str] = (),
             if not q.project_numbers:
                 rest = rest.replace(word, " ")
     for alias, word in _ALIASES:
-        if _contains(rest, alias):
-            if word not in q.topic_words:
-                q.topic_words.append(word)
-            rest = rest.replace(alias, " ")
+        # The alias stays in the content: 汽车 names 智驾 and is also what a clause counts.
+        if _contains(rest, alias) and word not in q.topic_words:
+            q.topic_words.append(word)
     for word, label in _SYNONYMS:
         if _contains(rest, word):
             if word in WEAK_SECTION_WORDS:
@@ -126,15 +125,16 @@ def understand(question: str, topics: Iterable[str] = (),
                 q.sections.append(label)
             rest = rest.replace(word, " ")
     for word, label in WEAK_SECTION_WORDS.items():
-        if _contains(rest, word):
-            if label not in q.weak_sections:
-                q.weak_sections.append(label)
-            rest = rest.replace(word, " ")
+        # A weak word stays in the content too: 企业 in 应用企业数量 is what is asked.
+        if _contains(rest, word) and label not in q.weak_sections:
+            q.weak_sections.append(label)
     q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
     for word, zh in _GLOSSARY:
         if _contains(rest, word):
             q.glossary.append(zh)
             rest = rest.replace(word, " ")
+    # "项目" on its own (各项目, 这个项目) names no project and asks for nothing.
+    rest = re.sub(r"项目|课题|专项", " ", rest)
     q.content = re.sub(r"\s+", " ", rest).strip()
     return q
 
