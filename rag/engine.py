@@ -11,11 +11,18 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from rag import index as idx
-from rag.answer import DEFAULT_SECTION, best_span, citation, evidence_for, rows_answer, suggestions
+from rag.answer import (
+    DEFAULT_SECTION,
+    best_span,
+    citation,
+    evidence_for,
+    function_word,
+    rows_answer,
+    suggestions,
+)
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
-from rag.normalize import normalize
 from rag.parse import Document
-from rag.query import Query, merge_followup, understand
+from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
 from rag.retrieve import Hit, Retriever, Timings
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
@@ -78,6 +85,7 @@ class Engine:
         self.topics = topic_words(docs, tok)
         self.segment = tok.segment
         self.labels = {c.project for c in self.chunks if c.project}
+        self._order = {c.project: i for i, c in reversed(list(enumerate(self.chunks))) if c.project}
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
 
     @classmethod
@@ -169,14 +177,19 @@ class Engine:
         question = validate(question, self.settings.max_question_chars)
         if previous is not None:
             previous = validate(previous, 10**6) if previous.strip() else None
-        q = understand(question, self.topics, self.segment)
+        q = first = understand(question, self.topics, self.segment)
         if previous and previous.strip():
             q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics, self.segment))
         labels, unknown = self._projects(q)
         timings.add("understand", t0)
         ans = self._answer(question, q, labels, unknown, top_k, mode, timings)
         t = time.perf_counter()
-        ans.resolved = q.norm if q.norm != normalize(question) else ""
+        if previous and q is not first:
+            # Say how the follow-up was read, in words that can be asked again as they stand.
+            where = sorted(labels, key=lambda lbl: self._order.get(lbl, 99)) or q.topic_words
+            asks = [w for w in self.segment(q.content)
+                    if re.search(r"\w", w) and not function_word(w) and w not in WEAK_SECTION_WORDS]
+            ans.resolved = " ".join([*where, *(q.sections or q.weak_sections)[:1], "".join(asks)]).strip()
         ans.mode = mode if self.retriever.dense_ready or mode == "bm25" else "bm25"
         if not self.retriever.dense_ready and self.dense_reason and not ans.note:
             ans.note = "语义检索未启用，仅用关键词检索（BM25）"

@@ -151,7 +151,7 @@ def is_fragment(q: Query) -> bool:
 
 def merge_followup(current: Query, previous: Query) -> Query:
     """Complete a fragment from the previous question: keep what it names, borrow the rest."""
-    if not is_fragment(current):
+    if not is_fragment(current) or not (previous.has_project or previous.all_sections or previous.content):
         return current
     merged = replace(current)
     if not current.has_project:

@@ -42,6 +42,11 @@ class Settings:
     max_question_chars: int = 500
     suggestions: int = 3
     query_cache_size: int = 2048
+    # Web: answers per client per minute (0 = off; a help desk behind one NAT may need more).
+    rate_limit: int = 120
+    # No legitimate request is near this: a 500-character question is ~2 KB of JSON.
+    max_body_bytes: int = 16 * 1024
+    max_comment_chars: int = 2000
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -54,6 +59,8 @@ class Settings:
             s = replace(s, data_dir=Path(env["RAG_DATA_DIR"]))
         if env.get("RAG_CORPUS_DIR"):
             s = replace(s, corpus_dir=Path(env["RAG_CORPUS_DIR"]))
+        if env.get("RAG_RATE_LIMIT"):
+            s = replace(s, rate_limit=int(env["RAG_RATE_LIMIT"]))
         if env.get("RAG_INDEX_DIR"):
             s = replace(s, index_dir=Path(env["RAG_INDEX_DIR"]))
         return replace(s, **overrides)  # type: ignore[arg-type]

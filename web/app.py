@@ -1,0 +1,87 @@
+"""The web app: FastAPI + Jinja2 over the `rag` engine. Routes only call rag and render."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from rag.engine import Engine
+from rag.settings import Settings
+from rag.store import Store
+from web.guard import install_guards
+
+HERE = Path(__file__).parent
+# How often a request may check whether `rag build` switched the index (a small file read).
+REFRESH_SECONDS = 5.0
+
+
+class EngineHolder:
+    """The engine in service; swaps to a new build when one appears, keeps the last good one."""
+
+    def __init__(self, engine: Engine | None, settings: Settings) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    def get(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = Engine.open(self._settings)
+            elif time.monotonic() - self._checked > REFRESH_SECONDS:
+                self._checked = time.monotonic()
+                self._engine = self._engine.refreshed()
+            return self._engine
+
+
+def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+    """Return the app; without an engine one is opened (building the index if needed) at start."""
+    settings = settings or (engine.settings if engine else Settings.from_env())
+    holder = EngineHolder(engine, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        holder.get()  # load the model and index before the first request, not during it
+        yield
+
+    app = FastAPI(title="GuideQA 指南问答", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.holder = holder
+    app.state.settings = settings
+    app.state.store = Store(settings.data_dir)
+    app.state.staff_token = os.environ.get("RAG_STAFF_TOKEN", "")
+    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    install_guards(app, settings)
+
+    from web import api, pages, staff
+
+    api.install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(staff.router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for uvicorn workers (each process opens its own engine)."""
+    return create_app()
+
+
+def serve(host: str, port: int, settings: Settings | None = None, workers: int = 1) -> None:
+    """Run the app with uvicorn; several workers share the index and the SQLite file."""
+    import uvicorn
+
+    if workers > 1:
+        # Two cores: one torch thread per worker process avoids oversubscription.
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        uvicorn.run("web.app:app_factory", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+    else:
+        uvicorn.run(create_app(settings=settings), host=host, port=port, log_level="warning")

@@ -1,0 +1,97 @@
+"""The help-desk staff view behind RAG_STAFF_TOKEN: recent, unanswered and 👎 questions, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rag.store import StoreError
+from web.app_state import store_of, templates_of
+
+router = APIRouter(include_in_schema=False)
+COOKIE = "guideqa_staff"
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _session(token: str) -> str:
+    """Return the cookie value for a token: derived from it, so the cookie never holds the token."""
+    return hmac.new(token.encode(), b"guideqa-staff-session", hashlib.sha256).hexdigest()
+
+
+def _check(request: Request) -> Response | None:
+    """Return an error page unless the request carries the staff token; None when it does."""
+    token: str = request.app.state.staff_token
+    if not token:
+        return _page(request, 503, "员工视图未开启", "未配置 RAG_STAFF_TOKEN，员工视图已关闭 (staff view is off).")
+    given = ""
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        given = _session(auth[7:].strip())
+    elif request.cookies.get(COOKIE):
+        given = request.cookies[COOKIE]
+    if not given:
+        return _page(request, 401, "需要登录", "请输入员工口令。", login=True)
+    if not hmac.compare_digest(given.encode(), _session(token).encode()):
+        return _page(request, 403, "口令错误", "员工口令不正确。", login=True)
+    return None
+
+
+def _page(request: Request, status: int, title: str, message: str, login: bool = False) -> Response:
+    return templates_of(request).TemplateResponse(
+        request, "message.html", {"title": title, "message": message, "login": login}, status_code=status)
+
+
+@router.post("/staff/login")
+def login(request: Request, token: Annotated[str, Form()] = "") -> Response:
+    configured: str = request.app.state.staff_token
+    if not configured:
+        return _page(request, 503, "员工视图未开启", "未配置 RAG_STAFF_TOKEN，员工视图已关闭 (staff view is off).")
+    if not hmac.compare_digest(_session(token).encode(), _session(configured).encode()):
+        return _page(request, 403, "口令错误", "员工口令不正确。", login=True)
+    resp = RedirectResponse("/staff", status_code=303)
+    resp.set_cookie(COOKIE, _session(configured), httponly=True, samesite="strict", max_age=8 * 3600)
+    return resp
+
+
+@router.get("/staff")
+def staff(request: Request) -> Response:
+    denied = _check(request)
+    if denied:
+        return denied
+    store = store_of(request)
+    try:
+        ctx = {"recent": store.recent(50), "unanswered": store.unanswered(50), "downvotes": store.downvotes(50),
+               "days": store.counts_by_day(30), "total": store.count("questions")}
+    except StoreError as e:
+        return _page(request, 503, "数据库不可用", str(e))
+    return templates_of(request).TemplateResponse(request, "staff.html", ctx)
+
+
+def neutralise(value: object) -> str:
+    """Return a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+@router.get("/staff/export.csv")
+def export(request: Request) -> Response:
+    denied = _check(request)
+    if denied:
+        return denied
+    out = io.StringIO()
+    rows = store_of(request).export_rows()
+    cols = ["asked_at", "question", "previous", "answered", "took_ms", "vote", "comment", "feedback_at"]
+    w = csv.writer(out)
+    w.writerow(cols)
+    for r in rows:
+        w.writerow([neutralise(r[c]) for c in cols])
+    # A BOM so spreadsheet programs read the Chinese text as UTF-8.
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="guideqa-questions.csv"'})
