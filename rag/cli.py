@@ -156,9 +156,10 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the chat, document view, staff view and JSON API (building the index if missing)."""
     from web.app import serve as run
 
-    _engine(_settings())  # build or repair the index once, before any worker starts
+    engine = _engine(_settings())  # build or repair the index once, before any worker starts
     click.echo(f"GuideQA at http://{host}:{port}/", err=True)
-    run(host, port, _settings(), workers=workers)
+    # One worker serves the engine just opened; more workers each open their own.
+    run(host, port, _settings(), workers=workers, engine=engine if workers == 1 else None)
 
 
 @main.command()

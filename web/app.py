@@ -74,7 +74,8 @@ def app_factory() -> FastAPI:
     return create_app()
 
 
-def serve(host: str, port: int, settings: Settings | None = None, workers: int = 1) -> None:
+def serve(host: str, port: int, settings: Settings | None = None, workers: int = 1,
+          engine: Engine | None = None) -> None:
     """Run the app with uvicorn; several workers share the index and the SQLite file."""
     import uvicorn
 
@@ -84,4 +85,4 @@ def serve(host: str, port: int, settings: Settings | None = None, workers: int =
         uvicorn.run("web.app:app_factory", factory=True, host=host, port=port, workers=workers,
                     log_level="warning")
     else:
-        uvicorn.run(create_app(settings=settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(engine, settings), host=host, port=port, log_level="warning")
