@@ -154,12 +154,17 @@ def eval_(file: Path | None, report: Path, thresholds: Path, no_ablation: bool) 
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the chat, document view, staff view and JSON API (building the index if missing)."""
+    from rag.index import is_fresh
     from web.app import serve as run
 
-    engine = _engine(_settings())  # build or repair the index once, before any worker starts
+    s = _settings()
+    engine = None
+    # Build or repair the index once, before any worker starts. Several workers each open their
+    # own engine, so the parent loads the model only when the index needs (re)building.
+    if workers == 1 or not is_fresh(s, s.embed_model):
+        engine = _engine(s)
     click.echo(f"GuideQA at http://{host}:{port}/", err=True)
-    # One worker serves the engine just opened; more workers each open their own.
-    run(host, port, _settings(), workers=workers, engine=engine if workers == 1 else None)
+    run(host, port, s, workers=workers, engine=engine if workers == 1 else None)
 
 
 @main.command()

@@ -182,6 +182,15 @@ def read_manifest(build_dir: Path) -> dict:
     return manifest
 
 
+def is_fresh(settings: Settings, model: str | None) -> bool:
+    """Return True if the current build matches the corpus, settings and model (no model loaded)."""
+    try:
+        manifest = read_manifest(current_build(settings.index_dir))
+    except IndexError_:
+        return False
+    return all(manifest.get(k) == v for k, v in expected_manifest(settings, model).items())
+
+
 def load_documents(build_dir: Path) -> list[Document]:
     """Rebuild the parsed documents stored in a build."""
     raw = json.loads((build_dir / "documents.json").read_text())

@@ -59,6 +59,8 @@ class Settings:
             s = replace(s, data_dir=Path(env["RAG_DATA_DIR"]))
         if env.get("RAG_CORPUS_DIR"):
             s = replace(s, corpus_dir=Path(env["RAG_CORPUS_DIR"]))
+        if env.get("RAG_BM25_BACKEND"):
+            s = replace(s, bm25_backend=env["RAG_BM25_BACKEND"])
         if env.get("RAG_RATE_LIMIT"):
             s = replace(s, rate_limit=int(env["RAG_RATE_LIMIT"]))
         if env.get("RAG_INDEX_DIR"):
