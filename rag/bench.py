@@ -37,6 +37,7 @@ def warm(engine, questions: list[str]) -> dict:  # type: ignore[no-untyped-def]
     enc = engine.encoder
     if enc is not None and hasattr(enc, "_cache"):
         enc._cache.clear()
+    engine.answers.clear()
     engine.ask("预热 warm-up")
     totals: list[float] = []
     stages: dict[str, list[float]] = {}

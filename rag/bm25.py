@@ -37,8 +37,11 @@ class BM25S:
     """bm25s: scores precomputed into a sparse matrix at build, summed per query."""
 
     def __init__(self, docs: list[list[str]]) -> None:
+        import logging
+
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._n = len(docs)
         vocab: dict[str, int] = {}
         ids = [[vocab.setdefault(t, len(vocab)) for t in d] for d in docs]

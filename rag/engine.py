@@ -20,6 +20,7 @@ from rag.answer import (
     rows_answer,
     suggestions,
 )
+from rag.cache import LRU
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
@@ -30,8 +31,12 @@ from rag.topics import project_number, topic_words
 from rag.types import Answer
 
 log = logging.getLogger("rag")
-# How many top passages compete on evidence for the answer (more only adds latency).
-RERANK_DEPTH = 3
+# How many top passages compete on evidence for the answer: one project's seven sections, so a
+# dense ranking that misreads an English question cannot hide the section holding the words.
+RERANK_DEPTH = 7
+# A section asked of no project is answered by one project only when that project's section
+# holds most of what was asked (哪些项目需要区级财政资助 → 项目一), not merely one word of it.
+SINGLE_PROJECT_COVERAGE = 0.7
 # Worth about one missing verb (开发, 要求) of a short question: a number question's answer
 # is a span with a number even when a prose section repeats more of the question's words.
 NUMBER_BONUS = 0.35
@@ -87,6 +92,8 @@ class Engine:
         self.labels = {c.project for c in self.chunks if c.project}
         self._order = {c.project: i for i, c in reversed(list(enumerate(self.chunks))) if c.project}
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
+        # Whole answers, per engine: a new index comes with a new, empty cache.
+        self.answers: LRU[Answer] = LRU(settings.query_cache_size)
 
     @classmethod
     def open(cls, settings: Settings | None = None, encoder: Encoder | None = None, build_if_needed: bool = True,
@@ -177,6 +184,17 @@ class Engine:
         question = validate(question, self.settings.max_question_chars)
         if previous is not None:
             previous = validate(previous, 10**6) if previous.strip() else None
+        key = (question, previous, top_k, mode)
+        cached = self.answers.get(key)
+        if cached is not None:
+            cached.took_ms = (time.perf_counter() - t0) * 1000
+            return cached
+        ans = self._ask(question, previous, top_k, mode, timings, t0)
+        self.answers.put(key, ans)
+        return ans
+
+    def _ask(self, question: str, previous: str | None, top_k: int, mode: str, timings: Timings,
+             t0: float) -> Answer:
         q = first = understand(question, self.topics, self.segment)
         if previous and previous.strip():
             q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics, self.segment))
@@ -220,11 +238,12 @@ class Engine:
         if q.sections and not labels and hits:
             covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == q.sections[0]]
             top = max(covs, default=0.0)
-            if ev.terms and top < s.min_evidence:
+            tied = covs.count(top) > 1
+            if ev.terms and not (tied and top >= s.min_evidence) and top < SINGLE_PROJECT_COVERAGE:
                 # Asked of every project, with words no section holds (什么时候拨付): not answered here.
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                               note="指南中没有找到这个问题的答案。")
-            if not ev.terms or covs.count(top) > 1:
+            if not ev.terms or tied:
                 ans = rows_answer(question, q, hits, self.texts, q.sections[0], s.answer_max_chars)
                 timings.add("extract", t)
                 return ans

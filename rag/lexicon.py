@@ -33,6 +33,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "哪些单位", "什么单位", "什么样的单位", "单位类型", "牵头", "能不能申报", "可以申报吗", "可以申请吗",
         "能申请吗", "能申报吗", "产学研", "高校", "大学", "企业", "联合申报", "合作", "门槛", "条件",
         "who can apply", "who may apply", "eligible", "eligibility", "eligible applicants", "requirements to apply",
+        "who leads", "led by", "leading unit", "lead applicant", "qualification", "qualifications",
         "apply", "applicant", "applicants", "lead", "university", "universities", "company", "companies",
     ),
     "资助强度": (
@@ -101,6 +102,14 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "positioning": "定位", "beidou": "北斗", "terminals": "终端", "models": "模型", "model": "模型",
     "mileage": "里程", "prediction": "预测", "trajectory": "轨迹", "platform": "平台",
     "city": "市级", "district": "区级", "enterprise contribution": "承担单位出资",
+    "application scenario": "应用场景", "application scenarios": "应用场景", "applications": "应用",
+    # Things applicants ask that guides of this family do not cover: translated so that the
+    # evidence check sees a Chinese word the guide lacks, instead of skipping English wording.
+    "deadline": "截止", "due date": "截止日期", "submit": "提交", "submission": "提交", "contact": "联系人",
+    "phone": "电话", "telephone": "电话", "email": "邮箱", "address": "地址", "materials": "材料",
+    "documents": "材料", "template": "模板", "website": "网址", "reviewers": "评审专家", "experts": "专家",
+    "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
+    "weather": "天气", "results": "结果", "announced": "公布", "foreign": "外资", "individual": "个人",
 }
 
 # Words that carry no content in a question; they must not count as evidence.
@@ -110,6 +119,7 @@ STOPWORDS = frozenset(
     "可以 需要 需 吗? 啥 咋 呗 嘛 一个 每个 各 各个 所有 分别 是否 有没有 有无 应 应该 该 其 之 以 为 "
     "搞 弄 做 干 拿 整 由 从 向 被 让 得 数量 数目 多少个 几项 几家 几种 具体 情况 相关 方面 "
     "这些 那些 一般 通常 大概 大约 大致 一共 总共 都 分别是 一样 不同 区别 吗？ 么样 怎么样 "
+    "申请 获得 获批 提交 达成 拿到 取得 "
     "the a an of for to in on is are was be what which who whom how does do did much many about "
     "project projects please tell me i we you it this that there any each all per with by from".split()
 )

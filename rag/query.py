@@ -27,6 +27,7 @@ WEAK_SECTION_WORDS = {
     "要求": "考核指标", "达到": "考核指标", "how much": "资助强度", "support": "资助强度", "企业": "申报条件",
     "合作": "申报条件", "高校": "申报条件", "大学": "申报条件", "university": "申报条件",
     "company": "申报条件", "companies": "申报条件", "apply": "申报条件", "lead": "申报条件",
+    "application": "申报条件",
     "other": "其他说明", "条件": "申报条件",
     "投入": "资助强度", "投资": "资助强度", "length": "实施周期", "years": "实施周期", "说明": "其他说明",
     "其他": "其他说明", "aim": "拟解决问题", "scope": "拟解决问题",
@@ -54,7 +55,8 @@ def _number(token: str) -> int:
 
 def _contains(text: str, word: str) -> bool:
     if word.isascii():
-        return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
+        # English words also match their plural and past forms: lead → leads, led is listed.
+        return re.search(rf"(?<![a-z]){re.escape(word)}(?:s|es|d|ed|ing)?(?![a-z])", text) is not None
     return word in text
 
 

@@ -37,6 +37,9 @@ def _now() -> str:
 class Store:
     """A thread-safe handle on the SQLite file: one connection per thread, writes in transactions."""
 
+    # Several server workers share the file: wait this long for a lock rather than fail at once.
+    busy_timeout = 30.0
+
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / "guideqa.sqlite3"
         self._local = threading.local()
@@ -49,8 +52,8 @@ class Store:
     def _conn(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            # Several server workers share the file: wait for a lock rather than fail.
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
+                                 check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
@@ -62,6 +65,7 @@ class Store:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         db = self._conn()
         try:
+            db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             db.execute("BEGIN IMMEDIATE")
             yield db
             db.execute("COMMIT")

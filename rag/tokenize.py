@@ -57,7 +57,8 @@ class Tokenizer:
                 out.extend(w for w in tok.cut_for_search(piece) if w.strip())
             else:
                 out.append(piece)
-        return [w for w in out if w not in STOPWORDS]
+        # A lone Latin letter ("4's", "300s") means nothing on its own.
+        return [w for w in out if w not in STOPWORDS and not (len(w) == 1 and w.isascii() and w.isalpha())]
 
     def segment(self, text: str) -> list[str]:
         """Return jieba's precise-mode words of normalised text (no sub-words, nothing dropped)."""
