@@ -182,16 +182,23 @@ class Engine:
         t0 = time.perf_counter()
         timings = timings or Timings()
         question = validate(question, self.settings.max_question_chars)
-        if previous is not None:
-            previous = validate(previous, 10**6) if previous.strip() else None
-        key = (question, previous, top_k, mode)
-        cached = self.answers.get(key)
+        previous = validate(previous, 10**6) if previous and previous.strip() else None
+        cached = self.cached(question, previous, top_k, mode)
         if cached is not None:
             cached.took_ms = (time.perf_counter() - t0) * 1000
             return cached
         ans = self._ask(question, previous, top_k, mode, timings, t0)
-        self.answers.put(key, ans)
+        self.answers.put((question, previous, top_k, mode), ans)
         return ans
+
+    def cached(self, question: str, previous: str | None = None, top_k: int = 3, mode: str = "hybrid") -> Answer | None:
+        """Return the answer if this exact question was answered before (a copy), else None."""
+        try:
+            question = validate(question, self.settings.max_question_chars)
+            previous = validate(previous, 10**6) if previous and previous.strip() else None
+        except ValueError:
+            return None
+        return self.answers.get((question, previous, top_k, mode))
 
     def _ask(self, question: str, previous: str | None, top_k: int, mode: str, timings: Timings,
              t0: float) -> Answer:

@@ -23,7 +23,9 @@ class Settings:
     index_dir: Path = field(default_factory=lambda: _root() / "index")
     data_dir: Path = field(default_factory=lambda: _root() / "data")
     embed_model: str = DEFAULT_MODEL
-    # "jieba", "bigram" or "both"; both won on the eval set (see README), so it is the default.
+    # "jieba", "bigram" or "both". Raw BM25 hit@1 on the eval set: jieba 0.531, bigram 0.545, both
+    # 0.531 (MRR 0.658 / 0.673 / 0.665) — within two questions; answers are identical. Both is kept:
+    # jieba gives whole words (资助强度), bigrams catch words jieba cuts differently in query and guide.
     tokenizer: str = "both"
     # bm25s precomputes scores: 0.2 ms against rank-bm25's 19 ms per query at 100x (rag bench).
     bm25_backend: str = "bm25s"
