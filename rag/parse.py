@@ -17,7 +17,9 @@ from rag.types import Chunk, Clause
 CN_DIGITS = "零一二三四五六七八九十"
 PROJECT_RE = re.compile(r"^(项目[一二三四五六七八九十]+)\s*[：:]\s*(.*)$")
 # A section heading is short (拟解决问题, 考核指标 …), numbered and ends with a colon.
-SECTION_RE = re.compile(r"^(\d{1,2})\s*[.．、]\s*([^：:，。；]{2,12})\s*[：:]\s*(.*)$")
+SECTION_RE = re.compile(r"^(\d{1,2})\s*[.．、]\s*([\u4e00-\u9fff][^：:，。；\d]{1,11})\s*[：:]\s*(.*)$")
+# A PDF page footer on a line of its own ("- 3 -", "第 3 页", "3/12"): not part of any sentence.
+PAGE_NUMBER_RE = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
 # Clauses end at these; commas stay inside a clause (a metric and its qualifiers belong together).
 CLAUSE_END = "；;。"
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -118,7 +120,7 @@ def split_clauses(text: str, base: int) -> list[Clause]:
 def parse_text(raw: str, doc_id: str) -> Document:
     """Return the structured document; raise ParseError naming the line it cannot place."""
     lines = [(n, line.replace("\u3000", " ").strip()) for n, line in enumerate(raw.splitlines(), 1)]
-    lines = [(n, line) for n, line in lines if line]
+    lines = [(n, line) for n, line in lines if line and not PAGE_NUMBER_RE.match(line)]
     if not lines:
         raise ParseError(f"{doc_id}: the document is empty")
 
