@@ -9,7 +9,7 @@ import numpy as np
 
 from rag.lexicon import STOPWORDS, TOPIC_ALIASES
 from rag.normalize import normalize, strip_spaces
-from rag.query import Query
+from rag.query import WEAK_SECTION_WORDS, Query
 from rag.retrieve import Hit, Retriever
 from rag.types import Answer, Chunk, Citation, Clause
 
@@ -54,8 +54,10 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
     seen, out, weights = set(), [], []
     for t in terms:
         unknown = retriever.idf(t) >= retriever.max_idf
-        # Unknown English words and unknown topic aliases (自动驾驶 for 智驾) are wording, not asks.
-        if t in seen or function_word(t) or (unknown and (t.isascii() or t in TOPIC_ALIASES)):
+        # Unknown English words, topic aliases (自动驾驶 for 智驾) and section words (要求) are
+        # wording, not asks: they already steered the query, and the guide need not contain them.
+        if t in seen or function_word(t) or (unknown and (t.isascii() or t in TOPIC_ALIASES
+                                                          or t in WEAK_SECTION_WORDS)):
             continue
         seen.add(t)
         out.append(strip_spaces(t))
@@ -132,14 +134,18 @@ def citation(chunk: Chunk, doc_text: str, start: int, end: int, score: float) ->
 
 
 def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str], section: str,
-                max_chars: int) -> Answer:
-    """Answer a section asked of no project: one cited row per project, identical rows merged."""
+                max_chars: int, ev: Evidence | None = None) -> Answer:
+    """Answer a section asked of no project: one cited row per project, identical rows merged.
+
+    With evidence (各项目授权发明专利要求) each row is the clause that holds it; without, the
+    section's opening clauses.
+    """
     rows: dict[str, tuple[list[str], str]] = {}
     cites = []
-    empty = Evidence([], [])
+    ev = ev or Evidence([], [])
     for h in sorted((h for h in hits if h.chunk.section == section), key=lambda h: (h.chunk.doc, h.index)):
         c = h.chunk
-        s, e, _ = best_span(c, texts[c.doc], q, empty, None, max_chars)
+        s, e, _ = best_span(c, texts[c.doc], q, ev, None, max_chars)
         text = texts[c.doc][s:e]
         key = strip_spaces(text)
         label = c.project or c.doc

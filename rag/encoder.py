@@ -82,8 +82,24 @@ class SentenceTransformerEncoder:
 
     def _encode(self, texts: list[str], kind: str) -> np.ndarray:
         batch = [self.prefix.get(kind, "") + t for t in texts]
+        if len(batch) == 1:
+            return self._encode_one(batch)
         vecs = self.model.encode(batch, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vecs, dtype=np.float32)
+
+    def _encode_one(self, batch: list[str]) -> np.ndarray:
+        """One text straight through the model's modules: the same numbers as `model.encode`.
+
+        `encode` spends ~1 ms per call on bookkeeping (input checks, length sorting, batching)
+        that one short query does not need; this path does tokenise → forward → normalise only.
+        """
+        import torch
+
+        with torch.inference_mode():
+            out = self.model(self.model.preprocess(batch))["sentence_embedding"]
+            # encode(normalize_embeddings=True) normalises again after the model's Normalize module.
+            out = torch.nn.functional.normalize(out, p=2, dim=1)
+        return np.asarray(out.cpu().numpy(), dtype=np.float32)
 
     def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray:
         if kind != "query" or len(texts) != 1:

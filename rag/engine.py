@@ -251,7 +251,16 @@ class Engine:
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                               note="指南中没有找到这个问题的答案。")
             if not ev.terms or tied:
-                ans = rows_answer(question, q, hits, self.texts, q.sections[0], s.answer_max_chars)
+                ans = rows_answer(question, q, hits, self.texts, q.sections[0], s.answer_max_chars, ev)
+                timings.add("extract", t)
+                return ans
+        elif q.weak_sections and not labels and ev.terms and hits:
+            # "各项目授权发明专利要求": a weak section word, no project, and every project's section
+            # holds the words equally: a row per project, each the clause that holds them.
+            covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == q.weak_sections[0]]
+            top = max(covs, default=0.0)
+            if top >= SINGLE_PROJECT_COVERAGE and covs.count(top) > 1:
+                ans = rows_answer(question, q, hits, self.texts, q.weak_sections[0], s.answer_max_chars, ev)
                 timings.add("extract", t)
                 return ans
         if labels and not sections and not ev.terms:

@@ -34,18 +34,22 @@ def minmax(score_lists: list[np.ndarray], weights: list[float]) -> np.ndarray:
 
 
 def fuse(bm25: np.ndarray | None, dense: np.ndarray | None, method: str, w_bm25: float, w_dense: float,
-         k: int = 60) -> np.ndarray:
-    """Fuse whichever retrievers ran; with one alone its order is kept."""
-    lists, weights = [], []
-    for s, w in ((bm25, w_bm25), (dense, w_dense)):
+         k: int = 60, bm25_ranks: np.ndarray | None = None, dense_ranks: np.ndarray | None = None) -> np.ndarray:
+    """Fuse whichever retrievers ran; with one alone its order is kept.
+
+    `bm25_ranks`/`dense_ranks`, when the caller already has them, spare RRF sorting again.
+    """
+    lists, weights, given = [], [], []
+    for s, w, r in ((bm25, w_bm25, bm25_ranks), (dense, w_dense, dense_ranks)):
         if s is not None:
             lists.append(s)
             weights.append(w)
+            given.append(r)
     if not lists:
         raise ValueError("no retriever produced scores")
     if method == "minmax":
         # Scaled to RRF's range so the structure boosts mean the same in both methods.
         return minmax(lists, weights) / (k + 1)
     if method == "rrf":
-        return rrf([ranks(s) for s in lists], weights, k)
+        return rrf([ranks(s) if r is None else r for s, r in zip(lists, given, strict=True)], weights, k)
     raise ValueError(f"unknown fusion {method!r}: use 'rrf' or 'minmax'")

@@ -34,11 +34,12 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "能申请吗", "能申报吗", "产学研", "高校", "大学", "企业", "联合申报", "合作", "门槛", "条件",
         "who can apply", "who may apply", "eligible", "eligibility", "eligible applicants", "requirements to apply",
         "who leads", "led by", "leading unit", "lead applicant", "qualification", "qualifications",
-        "apply", "applicant", "applicants", "lead", "university", "universities", "company", "companies",
+        "university", "universities",
     ),
     "资助强度": (
         "资助强度", "资助", "经费", "出资", "配套", "自筹", "给多少钱", "多少钱", "补多少", "补贴", "拨款",
         "支持多少", "支持金额", "财政", "资金", "钱", "预算", "金额", "额度", "万元", "拟支持", "支持几项",
+        "给多少", "各给", "补助多少", "contribute",
         "几个项目", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
         "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "finance", "financial support",
         "co-funding", "co-financing", "matching", "how much", "contribution", "support",
@@ -110,6 +111,9 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "documents": "材料", "template": "模板", "website": "网址", "reviewers": "评审专家", "experts": "专家",
     "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
     "weather": "天气", "results": "结果", "announced": "公布", "foreign": "外资", "individual": "个人",
+    "horizontal": "水平", "vertical": "垂直", "precision": "精度", "operating system": "系统",
+    # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
+    "市里": "市级", "区里": "区级", "区县": "区级",
 }
 
 # Words that carry no content in a question; they must not count as evidence.
@@ -120,6 +124,8 @@ STOPWORDS = frozenset(
     "搞 弄 做 干 拿 整 由 从 向 被 让 得 数量 数目 多少个 几项 几家 几种 具体 情况 相关 方面 "
     "这些 那些 一般 通常 大概 大约 大致 一共 总共 都 分别是 一样 不同 区别 吗？ 么样 怎么样 "
     "申请 获得 获批 提交 达成 拿到 取得 "
+    # Modifiers a table of every project answers as well as any: 这批项目的周期, 最长做几年.
+    "这批 本批 该批 这一批 最长 最短 最多 最少 最高 最低 最大 最小 采用 采取 属于 特别 特殊 各自 可以 能够 "
     "the a an of for to in on is are was be what which who whom how does do did much many about "
     "project projects please tell me i we you it this that there any each all per with by from".split()
 )

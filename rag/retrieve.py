@@ -118,21 +118,25 @@ class Retriever:
             dense = np.full(n, -1.0, dtype=np.float32)
             dense[idx[0][idx[0] >= 0]] = d[0][idx[0] >= 0]
             t = timings.add("faiss", t)
-        fused = fuse(bm25, dense, self.settings.fusion, self.settings.w_bm25, self.settings.w_dense,
-                     self.settings.rrf_k)
+        br = ranks(bm25) if bm25 is not None else None
+        dr = ranks(dense) if dense is not None else None
+        s = self.settings
+        fused = fuse(bm25, dense, s.fusion, s.w_bm25, s.w_dense, s.rrf_k, bm25_ranks=br, dense_ranks=dr)
         if boosts is not None:
             fused = fused + boosts
         if allowed is not None:
             fused = np.where(allowed, fused, -np.inf)
-        br = ranks(bm25) if bm25 is not None else None
-        dr = ranks(dense) if dense is not None else None
         order = np.argsort(-fused, kind="stable")
-        hits = [
-            Hit(self.chunks[i], int(i), float(fused[i]),
-                float(bm25[i]) if bm25 is not None else 0.0, int(br[i]) if br is not None else None,
-                float(dense[i]) if dense is not None else None, int(dr[i]) if dr is not None else None)
-            for i in order if np.isfinite(fused[i])
-        ]
+        order = order[np.isfinite(fused[order])]
+        # Whole columns to Python at once: per-element numpy indexing cost ~4 ms at 100× (rag bench).
+        m = len(order)
+        none: list[None] = [None] * m
+        chunks = self.chunks
+        hits = list(map(Hit, [chunks[i] for i in order.tolist()], order.tolist(), fused[order].tolist(),
+                        bm25[order].tolist() if bm25 is not None else [0.0] * m,
+                        br[order].tolist() if br is not None else none,
+                        dense[order].tolist() if dense is not None else none,
+                        dr[order].tolist() if dr is not None else none))
         timings.add("fusion", t)
         return hits, qvec
 

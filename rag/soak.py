@@ -26,6 +26,7 @@ async def _soak(base: str, total: int, clients: int, feedback_share: float) -> d
     counts = {"ask": 0, "feedback": 0, "5xx": 0, "other_errors": 0, "429": 0}
     acked: list[str] = []  # comments the server acknowledged with 201
     ids: list[str] = []
+    errors: list[str] = []
     todo = iter(range(total))
     rng = random.Random(11)
     async with httpx.AsyncClient(base_url=base, timeout=60,
@@ -50,11 +51,13 @@ async def _soak(base: str, total: int, clients: int, feedback_share: float) -> d
                         counts["5xx"] += 1
                     elif r.status_code == 429:
                         counts["429"] += 1
-                except httpx.HTTPError:
+                except httpx.HTTPError as e:
                     counts["other_errors"] += 1
+                    if len(errors) < 5:  # enough to diagnose, not a flood
+                        errors.append(f"{type(e).__name__}: {e}")
 
         await asyncio.gather(*(worker() for _ in range(clients)))
-    return counts | {"acked": acked}
+    return counts | {"acked": acked, "errors": errors}
 
 
 def soak(base: str, db: Path, total: int, clients: int, feedback_share: float = 0.2) -> dict:

@@ -1,20 +1,24 @@
-"""The benchmark's untimed pieces: synthetic corpora, question sets, load mixes and the table."""
+"""The benchmark's untimed pieces: synthetic corpora, question sets, load mixes, the report and table."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from rag.benchq import bench_questions, table
-from rag.ingest import load_document
-from rag.loadgen import distinct, helpdesk_mix
+from rag.bench import REPORT_KEYS, write_report
+from rag.benchq import TARGETS, bench_questions, table
+from rag.ingest import corpus_files, load_document
+from rag.loadgen import LoadResult, distinct, helpdesk_mix
 from rag.synth import make_scaled_corpus
 from tests.conftest import GUIDE
 
 
 def test_scaled_corpus_has_distinct_parseable_guides(tmp_path: Path) -> None:
     files = make_scaled_corpus(GUIDE.parent, tmp_path, 3)
+    assert sorted(files) == sorted(corpus_files(tmp_path))
     docs = [load_document(f) for f in files]
     assert len({d.id for d in docs}) == 3
+    assert load_document(GUIDE).id in {d.id for d in docs}  # the real guide keeps its id
     assert all(len(d.chunks()) == 49 for d in docs)
     funding = [next(c.text for c in d.chunks() if c.project == "项目四" and c.section == "资助强度") for d in docs]
     assert len(set(funding)) == 3 and "3000" in funding[0] and "3001" in funding[1]
@@ -32,14 +36,39 @@ def test_load_mixes() -> None:
     assert len(set(distinct(qs, 500))) == 500
 
 
-def test_table_renders_a_report() -> None:
-    r = {"targets": {"build_1x_s": 30, "cold_start_s": 10}, "build_1x_s": 11.0, "cold_start_cli_s": 6.0,
-         "cold_start_serve_s": 7.0, "http_workers": 2,
-         "warm_1x": {"n": 500, "p50_ms": 12.0, "p95_ms": 14.0, "embed_floor_p50_ms": 11.0, "p50_over_floor": 1.09,
-                     "stages_p50_ms": {"embed": 11.0}},
-         "scale": [{"factor": 100, "backend": "bm25s", "chunks": 4900, "build_s": 90.0, "index_mb": 30.0,
-                    "peak_rss_mb": 900.0, "p50_ms": 20.0, "p95_ms": 30.0, "stages_p50_ms": {"bm25": 2.0}}],
-         "http": [{"clients": 100, "mix": "helpdesk", "seconds": 60, "rps": 200.0, "p50_ms": 50.0, "p95_ms": 90.0,
-                   "errors": 0}]}
+def fake_report() -> dict:
+    """What a tiny run produces, with made-up numbers."""
+    stages = {"understand": 0.4, "bm25": 0.3, "embed": 11.0, "faiss": 0.1, "fusion": 0.1, "extract": 0.2,
+              "answer": 0.0, "other": 0.1}
+    warm = {"n": 3, "p50_ms": 12.0, "p95_ms": 14.0, "stages_p50_ms": stages, "stages_p95_ms": stages,
+            "embed_floor_p50_ms": 11.0, "embed_floor_p95_ms": 12.0, "p50_over_floor": 1.09, "cached_p50_ms": 0.2}
+    scale = [{"factor": f, "backend": b, "default": d, "documents": f, "chunks": 49 * f, "build_s": None if not d else 4.0,
+              "load_s": 0.5, "index_mb": 0.3 * f, "peak_rss_mb": 900.0, "p50_ms": 20.0 if f == 100 else 12.0,
+              "p95_ms": 30.0} | warm | {"p50_ms": 45.0 if not d else 20.0}
+             for f, b, d in ((1, "bm25s", True), (100, "bm25s", True), (100, "rank_bm25", False))]
+    runs = [LoadResult(c, m, 5.0, 1000, 0, 200.0, 50.0, 90.0 if m == "helpdesk" else 300.0).to_dict()
+            for c in (20, 100) for m in ("distinct", "helpdesk")]
+    return {"machine": {"cpus": 2}, "quick": True, "model": "fake", "build_1x_s": 4.0, "cold_start_cli_s": 6.0,
+            "warm_1x": warm, "scale": scale, "cold_start_serve_s": 11.5,
+            "http": {"workers": 2, "loadgen": "wrk -t2", "runs": runs}}
+
+
+def test_report_has_the_documented_keys_and_verdicts(tmp_path: Path) -> None:
+    out = tmp_path / "bench" / "report.json"
+    write_report(fake_report(), out)
+    r = json.loads(out.read_text(encoding="utf-8"))
+    assert set(REPORT_KEYS) <= set(r)
+    assert set(r["verdicts"]) == set(TARGETS)
+    v = r["verdicts"]
+    assert v["warm_p50_ms_100x"] == {"value": 20.0, "target": "<= 40", "met": True}  # the default backend's row
+    assert v["http_rps_100_helpdesk"]["met"] and v["http_errors_100_helpdesk"]["met"]
+    assert v["cold_start_serve_s"]["met"] is False
+    assert all(x["met"] is not None for x in v.values())
+
+
+def test_table_renders_a_report(tmp_path: Path) -> None:
+    r = write_report(fake_report(), tmp_path / "r.json")
     out = table(r)
-    assert "| 100× bm25s: 4900 sections |" in out and "200.0 answers/s" in out and "1.09" in out
+    assert "| 100× (100 guides, 4900 sections), rank_bm25 | same index," in out
+    assert "200.0 answers/s" in out and "| 1.09 |" in out and "❌" in out and "✅" in out
+    assert all(line.startswith("|") and line.endswith("|") for line in out.splitlines())

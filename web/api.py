@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from rag.store import StoreError
-from web.app_state import engine_of, store_of, templates_of
+from web.app_state import client_of, engine_of, store_of, templates_of
+from web.schemas import AskIn, AskOut, FeedbackIn, FeedbackOut, HealthOut, SearchOut, responses
 
 router = APIRouter()
-
-
-class AskIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    question: StrictStr = Field(description="The question, 1–500 characters")
-    previous: StrictStr | None = Field(None, max_length=500, description="The previous question (follow-ups)")
-    top_k: StrictInt | None = Field(None, ge=1, le=10, description="How many citations")
-
-
-class FeedbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    answer_id: StrictStr = Field(min_length=1, max_length=64)
-    vote: Literal["up", "down"]
-    comment: StrictStr | None = Field(None, max_length=2000)
 
 
 def error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-def client_of(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-@router.post("/api/ask", summary="Answer a question with cited verbatim clauses")
+@router.post("/api/ask", summary="Answer a question with cited verbatim clauses",
+             responses=responses(200, AskOut, 400, 413, 422, 429))
 async def ask(body: AskIn, request: Request) -> JSONResponse:
     # Inline on the event loop: an answer is 0.1 ms (cached) to 15 ms (a model call) of CPU. In the
     # thread pool, forty threads fighting for one GIL made p95 four times worse, and handing only
@@ -55,7 +38,8 @@ async def ask(body: AskIn, request: Request) -> JSONResponse:
     return JSONResponse(ans.to_dict() | {"id": answer_id})
 
 
-@router.get("/api/search", summary="Ranked passages with each retriever's score and rank")
+@router.get("/api/search", summary="Ranked passages with each retriever's score and rank",
+            responses=responses(200, SearchOut, 422))
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=500)],
            k: Annotated[int, Query(ge=1, le=50)] = 10) -> JSONResponse:
     if not q.strip():
@@ -64,7 +48,8 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=50
     return JSONResponse({"query": q, "hits": [h.to_dict() for h in hits]})
 
 
-@router.post("/api/feedback", status_code=201, summary="Vote on an answer, with an optional comment")
+@router.post("/api/feedback", status_code=201, summary="Vote on an answer, with an optional comment",
+             responses=responses(201, FeedbackOut, 400, 404, 413, 422, 503))
 def feedback(body: FeedbackIn, request: Request) -> JSONResponse:
     try:
         fid = store_of(request).add_feedback(body.answer_id, body.vote, (body.comment or "").strip() or None)
@@ -75,7 +60,7 @@ def feedback(body: FeedbackIn, request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "id": fid}, status_code=201)
 
 
-@router.get("/healthz", summary="Index, model and corpus status")
+@router.get("/healthz", summary="Index, model and corpus status", responses=responses(200, HealthOut))
 def healthz(request: Request) -> JSONResponse:
     st = engine_of(request).status()
     return JSONResponse(st.to_dict() | {"mode": "hybrid" if st.dense else "bm25-only"})

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,30 +13,10 @@ from fastapi.templating import Jinja2Templates
 from rag.engine import Engine
 from rag.settings import Settings
 from rag.store import Store
+from web.app_state import EngineHolder
 from web.guard import install_guards
 
 HERE = Path(__file__).parent
-# How often a request may check whether `rag build` switched the index (a small file read).
-REFRESH_SECONDS = 5.0
-
-
-class EngineHolder:
-    """The engine in service; swaps to a new build when one appears, keeps the last good one."""
-
-    def __init__(self, engine: Engine | None, settings: Settings) -> None:
-        self._engine = engine
-        self._settings = settings
-        self._checked = time.monotonic()
-        self._lock = threading.Lock()
-
-    def get(self) -> Engine:
-        with self._lock:
-            if self._engine is None:
-                self._engine = Engine.open(self._settings)
-            elif time.monotonic() - self._checked > REFRESH_SECONDS:
-                self._checked = time.monotonic()
-                self._engine = self._engine.refreshed()
-            return self._engine
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:

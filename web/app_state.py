@@ -1,21 +1,55 @@
-"""Accessors for what the app holds, so route modules do not import the app module."""
+"""What the app holds (the engine in service, the store, the templates) and accessors for routes."""
 
 from __future__ import annotations
+
+import threading
+import time
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from rag.engine import Engine
+from rag.settings import Settings
 from rag.store import Store
+
+# How often a request may check whether `rag build` switched the index (a small file read).
+REFRESH_SECONDS = 5.0
+
+
+class EngineHolder:
+    """The engine in service; swaps to a new build when one appears, keeps the last good one."""
+
+    def __init__(self, engine: Engine | None, settings: Settings) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    def get(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = Engine.open(self._settings)
+            elif time.monotonic() - self._checked > REFRESH_SECONDS:
+                self._checked = time.monotonic()
+                self._engine = self._engine.refreshed()
+            return self._engine
 
 
 def engine_of(request: Request) -> Engine:
+    """Return the engine in service (opening it on first use)."""
     return request.app.state.holder.get()
 
 
 def store_of(request: Request) -> Store:
+    """Return the question and feedback store."""
     return request.app.state.store
 
 
 def templates_of(request: Request) -> Jinja2Templates:
+    """Return the Jinja2 templates (autoescaped)."""
     return request.app.state.templates
+
+
+def client_of(request: Request) -> str:
+    """Return the client's address, as logged with a question and used by the rate limit."""
+    return request.client.host if request.client else ""

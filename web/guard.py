@@ -12,8 +12,17 @@ from rag.settings import Settings
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
-# Routes that cost an answer: these are rate limited.
+# A form percent-encodes each UTF-8 byte as three characters (中 → %E4%B8%AD): a 2000-character
+# Chinese comment is 18 KB as a form and 6 KB as JSON, so forms get this multiple of the limit.
+FORM_FACTOR = 3
+# Routes that cost an answer: these are rate limited (and "/" when it answers, see `_answers`).
 LIMITED = ("/api/ask", "/fragment/answer")
+
+
+def _answers(request: Request) -> bool:
+    """Return whether this request asks for an answer: the API, the script's fragment, the no-JS form."""
+    path = request.url.path
+    return path in LIMITED or (path == "/" and (request.method == "POST" or "q" in request.query_params))
 
 
 class RateLimiter:
@@ -41,26 +50,40 @@ class RateLimiter:
 
 
 def install_guards(app: FastAPI, settings: Settings) -> None:
+    """Add the middleware: body-size limit (413), rate limit (429), security headers on every reply."""
     limiter = RateLimiter(settings.rate_limit) if settings.rate_limit > 0 else None
 
     @app.middleware("http")
     async def guards(request: Request, call_next):  # type: ignore[no-untyped-def]
         if request.method in ("POST", "PUT", "PATCH"):
+            limit = settings.max_body_bytes
+            if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+                limit *= FORM_FACTOR
             size = request.headers.get("content-length")
-            if size is not None and (not size.isdigit() or int(size) > settings.max_body_bytes):
-                return _headers(JSONResponse({"error": f"请求过大：最多 {settings.max_body_bytes} 字节 "
-                                                        f"(request body over {settings.max_body_bytes} bytes)"},
-                                             status_code=413))
-            body = await request.body()  # cached by Starlette for the route
-            if len(body) > settings.max_body_bytes:
-                return _headers(JSONResponse({"error": "请求过大 (request body too large)"}, status_code=413))
-        if limiter and request.url.path in LIMITED:
+            too_big = size is not None and (not size.isdigit() or int(size) > limit)
+            if too_big or len(await request.body()) > limit:  # the body is cached for the route
+                return _refuse(request, 413, f"请求过大：最多 {limit} 字节 (request body over {limit} bytes)")
+        if limiter and _answers(request):
             ok, wait = limiter.allow(request.client.host if request.client else "unknown")
             if not ok:
-                return _headers(JSONResponse(
-                    {"error": f"提问太频繁，请 {wait:.0f} 秒后再试 (rate limit: try again in {wait:.0f}s)"},
-                    status_code=429, headers={"Retry-After": str(max(1, round(wait)))}))
+                return _refuse(request, 429, f"提问太频繁，请 {wait:.0f} 秒后再试 (rate limit: try again in "
+                                             f"{wait:.0f}s)", {"Retry-After": str(max(1, round(wait)))})
         return _headers(await call_next(request))
+
+
+def _refuse(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """Return a refusal the caller can show: JSON for the API, a card for the script, else a page."""
+    path = request.url.path
+    if path.startswith("/api/"):
+        return _headers(JSONResponse({"error": message}, status_code=status, headers=headers))
+    templates = request.app.state.templates
+    if path == "/fragment/answer":
+        resp = templates.TemplateResponse(request, "_answer_card.html", {"result": {"error": message}},
+                                          status_code=status, headers=headers)
+    else:
+        resp = templates.TemplateResponse(request, "message.html", {"title": "请求未处理", "message": message},
+                                          status_code=status, headers=headers)
+    return _headers(resp)
 
 
 def _headers(resp: Response) -> Response:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rag.store import StoreError
-from web.app_state import engine_of, store_of, templates_of
+from web.app_state import client_of, engine_of, store_of, templates_of
 from web.view import blocks, card, parse_hl
 
 router = APIRouter(include_in_schema=False)
@@ -26,7 +26,7 @@ def _answer(request: Request, question: str, previous: str | None) -> dict:
         return {"error": str(e), "question": question}
     ctx = card(ans, engine.documents)
     try:
-        ctx["id"] = store_of(request).log_answer(ans, previous, request.client.host if request.client else "")
+        ctx["id"] = store_of(request).log_answer(ans, previous, client_of(request))
     except StoreError:
         ctx["id"] = None  # answer shown; feedback on it cannot be kept
     return ctx

@@ -26,10 +26,17 @@ def _session(token: str) -> str:
 
 
 def _check(request: Request) -> Response | None:
-    """Return an error page unless the request carries the staff token; None when it does."""
+    """Return what to send instead of the staff page (an error, or the redirect that drops a
+    one-time ?token= from the address after setting the cookie); None when the caller may see it."""
     token: str = request.app.state.staff_token
     if not token:
         return _page(request, 503, "员工视图未开启", "未配置 RAG_STAFF_TOKEN，员工视图已关闭 (staff view is off).")
+    expected = _session(token).encode()
+    once = request.query_params.get("token")
+    if once is not None:
+        if not hmac.compare_digest(_session(once).encode(), expected):
+            return _page(request, 403, "口令错误", "员工口令不正确。", login=True)
+        return _signed_in(token, request.url.path)
     given = ""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
@@ -38,9 +45,16 @@ def _check(request: Request) -> Response | None:
         given = request.cookies[COOKIE]
     if not given:
         return _page(request, 401, "需要登录", "请输入员工口令。", login=True)
-    if not hmac.compare_digest(given.encode(), _session(token).encode()):
+    if not hmac.compare_digest(given.encode(), expected):
         return _page(request, 403, "口令错误", "员工口令不正确。", login=True)
     return None
+
+
+def _signed_in(token: str, path: str) -> Response:
+    """Redirect to `path` with the session cookie (HttpOnly, SameSite=Strict, 8 hours)."""
+    resp = RedirectResponse(path, status_code=303)
+    resp.set_cookie(COOKIE, _session(token), httponly=True, samesite="strict", max_age=8 * 3600)
+    return resp
 
 
 def _page(request: Request, status: int, title: str, message: str, login: bool = False) -> Response:
@@ -50,18 +64,18 @@ def _page(request: Request, status: int, title: str, message: str, login: bool =
 
 @router.post("/staff/login")
 def login(request: Request, token: Annotated[str, Form()] = "") -> Response:
+    """Sign in with the token typed into the form; the cookie holds a value derived from it."""
     configured: str = request.app.state.staff_token
     if not configured:
         return _page(request, 503, "员工视图未开启", "未配置 RAG_STAFF_TOKEN，员工视图已关闭 (staff view is off).")
     if not hmac.compare_digest(_session(token).encode(), _session(configured).encode()):
         return _page(request, 403, "口令错误", "员工口令不正确。", login=True)
-    resp = RedirectResponse("/staff", status_code=303)
-    resp.set_cookie(COOKIE, _session(configured), httponly=True, samesite="strict", max_age=8 * 3600)
-    return resp
+    return _signed_in(configured, "/staff")
 
 
 @router.get("/staff")
 def staff(request: Request) -> Response:
+    """Recent, unanswered and 👎 questions with comments, and counts by day."""
     denied = _check(request)
     if denied:
         return denied
@@ -82,11 +96,15 @@ def neutralise(value: object) -> str:
 
 @router.get("/staff/export.csv")
 def export(request: Request) -> Response:
+    """Every question with its feedback as CSV, formula-like cells neutralised."""
     denied = _check(request)
     if denied:
         return denied
+    try:
+        rows = store_of(request).export_rows()
+    except StoreError as e:
+        return _page(request, 503, "数据库不可用", str(e))
     out = io.StringIO()
-    rows = store_of(request).export_rows()
     cols = ["asked_at", "question", "previous", "answered", "took_ms", "vote", "comment", "feedback_at"]
     w = csv.writer(out)
     w.writerow(cols)

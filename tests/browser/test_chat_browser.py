@@ -111,12 +111,38 @@ def test_ask_cite_view_source_feedback_and_staff(server: str, browser) -> None: 
     page.locator("p.flash").wait_for()
     assert "谢谢" in page.locator("p.flash").inner_text()
 
+    # A one-time ?token= link: the server sets the cookie and drops the token from the address.
     staff = browser.new_page()
-    staff.goto(server + "/staff")
-    staff.fill("#token", TOKEN)
-    staff.click("form.login button")
-    staff.wait_for_url("**/staff")
+    staff.goto(f"{server}/staff?token={TOKEN}")
+    assert staff.url == server + "/staff"
     assert "希望写明配套资金的到位时间" in staff.locator("td.comment").first.inner_text()
+    staff.close()
+
+
+def test_copy_button_copies_answer_and_citation(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    ctx = browser.new_context()
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = ctx.new_page()
+    page.goto(server + "/")
+    page.fill("#question", "项目四出资要求")
+    page.click("form#ask button[type=submit]")
+    button = page.locator("article.card button.copy")
+    button.click()
+    page.wait_for_function("document.querySelector('article.card button.copy').textContent === '已复制'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "3000" in copied and "项目四 · 资助强度" in copied
+    ctx.close()
+
+
+def test_staff_login_form(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(server + "/staff")
+    assert "需要登录" in page.locator("h1").inner_text()
+    page.fill("#token", TOKEN)
+    page.click("form.login button")
+    page.wait_for_url("**/staff")
+    assert page.locator("h1").inner_text() == "员工视图"
+    page.close()
 
 
 def test_form_works_without_javascript(server: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -127,4 +153,5 @@ def test_form_works_without_javascript(server: str, browser) -> None:  # type: i
     page.click("form#ask button[type=submit]")
     page.wait_for_load_state()
     assert page.locator(".answer-text").inner_text() == "培养博士≥5 人"
+    assert not page.locator("button.copy").is_visible()  # it needs the script
     ctx.close()

@@ -108,3 +108,24 @@ def test_body_limit_and_rate_limit(engine, tmp_path, monkeypatch) -> None:  # ty
         r = c.post("/api/ask", json={"question": "项目四出资要求"})
         assert r.status_code == 429 and "Retry-After" in r.headers and r.json()["error"]
         assert c.get("/healthz").status_code == 200  # only answers are limited
+
+
+def test_documented_shapes_match_what_the_api_returns(client) -> None:  # type: ignore[no-untyped-def]
+    from web.schemas import AskOut, ErrorOut, FeedbackOut, HealthOut, SearchOut
+
+    def same(model, data: dict) -> None:  # type: ignore[no-untyped-def]
+        model.model_validate(data)
+        assert set(data) <= set(model.model_fields), set(data) - set(model.model_fields)
+
+    for q in ("项目四出资要求", "实施周期多久", "申报截止时间是什么时候"):
+        same(AskOut, client.post("/api/ask", json={"question": q}).json())
+    aid = client.post("/api/ask", json={"question": "项目四出资要求"}).json()["id"]
+    same(FeedbackOut, client.post("/api/feedback", json={"answer_id": aid, "vote": "up"}).json())
+    same(SearchOut, client.get("/api/search", params={"q": "资助强度"}).json())
+    same(HealthOut, client.get("/healthz").json())
+    same(ErrorOut, client.post("/api/ask", json={"question": ""}).json())
+    schema = client.get("/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    ask_422 = schema["paths"]["/api/ask"]["post"]["responses"]["422"]
+    assert ask_422["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    assert "HTTPValidationError" not in schema["components"]["schemas"]

@@ -80,6 +80,7 @@ def test_document_view_highlights_and_anchors(client) -> None:  # type: ignore[n
     a = client.post("/api/ask", json={"question": "项目四出资要求"}).json()["citations"][0]
     page = soup(client.get(f"/doc/{DOC}", params={"hl": f"{a['start']}-{a['end']}"}).text)
     assert page.find("mark", id="hl").text == a["text"]
+    assert page.select_one("p.notice a[href='#hl']")  # a keyboard user can jump to it
     assert len(page.select("h2[id]")) == 7 and len(page.select("h3[id]")) == 49
     assert page.select_one("h2#p4").text.startswith("项目四")
 
@@ -88,3 +89,30 @@ def test_document_view_errors(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/doc/nope").status_code == 404
     for hl in ("abc", "10-5", "0-99999999", "-1-3"):
         assert client.get(f"/doc/{DOC}", params={"hl": hl}).status_code == 400, hl
+
+
+def test_no_inline_script_style_or_handlers_anywhere(client) -> None:  # type: ignore[no-untyped-def]
+    """The CSP allows only same-origin files: any inline script, style or on* handler would break."""
+    auth = {"Authorization": "Bearer staff-secret-token"}
+    client.post("/api/feedback", json={
+        "answer_id": client.post("/api/ask", json={"question": "项目四出资要求"}).json()["id"], "vote": "down"})
+    pages = [client.get("/"), client.get("/", params={"q": "各项目资助强度"}), client.get("/", params={"q": "申报截止时间"}),
+             client.get(f"/doc/{DOC}", params={"hl": "100-120"}), client.get("/doc/nope"), client.get("/docs"),
+             client.get("/staff"), client.get("/staff", headers=auth)]
+    for r in pages:
+        page = soup(r.text)
+        assert not page.find("style") and not page.find("script", src=False), r.url
+        for tag in page.find_all(True):
+            assert "style" not in tag.attrs and not any(a.startswith("on") for a in tag.attrs), (r.url, tag.name)
+
+
+def test_copy_button_waits_for_the_script(client) -> None:  # type: ignore[no-untyped-def]
+    card = soup(client.post("/", data={"question": "项目四出资要求"}).text).select_one("article.card")
+    assert card.select_one("button.copy").has_attr("hidden")  # without JavaScript it could not copy
+
+
+def test_a_span_across_sections_marks_both_with_one_anchor(client) -> None:  # type: ignore[no-untyped-def]
+    a = client.post("/api/ask", json={"question": "项目四出资要求"}).json()["citations"][0]
+    page = soup(client.get(f"/doc/{DOC}", params={"hl": f"{a['start']}-{a['start'] + 400}"}).text)
+    marks = page.find_all("mark")
+    assert len(marks) >= 2 and len(page.select("mark#hl")) == 1 and marks[0].get("id") == "hl"

@@ -59,3 +59,29 @@ def test_csv_export_neutralises_formulas(client) -> None:  # type: ignore[no-unt
     rows = list(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
     assert rows[0]["question"].startswith("'=") and rows[0]["comment"].startswith("'+")
     assert rows[0]["vote"] == "down"
+
+
+def test_token_once_in_the_address_sets_a_cookie_and_drops_the_token(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/staff", params={"token": TOKEN}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/staff"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and TOKEN.lower() not in cookie
+    assert client.get("/staff").status_code == 200
+    r = client.get("/staff/export.csv", params={"token": TOKEN}, follow_redirects=False)
+    assert r.headers["location"] == "/staff/export.csv"
+
+
+def test_wrong_token_in_the_address_or_cookie_is_refused(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/staff", params={"token": "guess"}, follow_redirects=False)
+    assert r.status_code == 403 and "set-cookie" not in r.headers
+    client.cookies.set("guideqa_staff", "forged")
+    assert client.get("/staff").status_code == 403
+    assert client.get("/staff/export.csv").status_code == 403
+
+
+def test_csv_neutralises_every_formula_start(client) -> None:  # type: ignore[no-untyped-def]
+    from web.staff import neutralise
+
+    for cell in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert neutralise(cell) == "'" + cell
+    assert neutralise("项目四") == "项目四" and neutralise(None) == "" and neutralise(0) == "0"
