@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from dataclasses import asdict, dataclass
 
@@ -311,5 +310,3 @@ def validate(question: object, max_chars: int) -> str:
         raise ValueError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
     return q
 
-
-_lock = threading.Lock()
