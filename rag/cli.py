@@ -26,7 +26,7 @@ def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignor
     encoder, reason = None, "BM25-only mode requested"
     if mode != "bm25":
         try:
-            encoder = load_encoder(settings.embed_model)
+            encoder = load_encoder(settings.embed_model, settings.embed_quantize)
         except EncoderUnavailable as e:
             reason = str(e)
             click.echo(f"rag: semantic search is off, answering with BM25 alone — {e}", err=True)
@@ -70,7 +70,7 @@ def build() -> None:
     s = _settings()
     t = time.perf_counter()
     try:
-        encoder = load_encoder(s.embed_model)
+        encoder = load_encoder(s.embed_model, s.embed_quantize)
     except EncoderUnavailable as e:
         click.echo(f"rag: semantic search is off, building the BM25 index alone — {e}", err=True)
         encoder = None

@@ -23,6 +23,9 @@ class Settings:
     index_dir: Path = field(default_factory=lambda: _root() / "index")
     data_dir: Path = field(default_factory=lambda: _root() / "data")
     embed_model: str = DEFAULT_MODEL
+    # int8 Linear layers: a query embeds 2.5x faster on one core (11.9 vs 29.9 ms), answers equal
+    # on the eval sets (README). RAG_EMBED_QUANTIZE=0 keeps float32.
+    embed_quantize: bool = True
     # "jieba", "bigram" or "both". Raw BM25 hit@1 on the eval set: jieba 0.531, bigram 0.545, both
     # 0.531 (MRR 0.658 / 0.673 / 0.665) — within two questions; answers are identical. Both is kept:
     # jieba gives whole words (资助强度), bigrams catch words jieba cuts differently in query and guide.
@@ -59,6 +62,8 @@ class Settings:
         s = cls()
         if env.get("RAG_EMBED_MODEL"):
             s = replace(s, embed_model=env["RAG_EMBED_MODEL"])
+        if env.get("RAG_EMBED_QUANTIZE"):
+            s = replace(s, embed_quantize=env["RAG_EMBED_QUANTIZE"].strip().lower() not in ("0", "false", "no", "off"))
         if env.get("RAG_DATA_DIR"):
             s = replace(s, data_dir=Path(env["RAG_DATA_DIR"]))
         if env.get("RAG_CORPUS_DIR"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -29,10 +30,25 @@ class EngineHolder:
         with self._lock:
             if self._engine is None:
                 self._engine = Engine.open(self._settings)
+                settle_heap()
             elif time.monotonic() - self._checked > REFRESH_SECONDS:
                 self._checked = time.monotonic()
-                self._engine = self._engine.refreshed()
+                engine = self._engine.refreshed()
+                if engine is not self._engine:
+                    self._engine = engine
+                    settle_heap()
             return self._engine
+
+
+def settle_heap() -> None:
+    """Move everything alive now (model, index, jieba's dictionary) out of the garbage collector's sight.
+
+    A loaded engine is ~450,000 Python objects that live as long as the process. Each full
+    collection walked them all: 200 ms during which a worker answered nobody, which was the p95
+    of `rag bench`'s 100-client run. Frozen objects are still freed by reference counting.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def engine_of(request: Request) -> Engine:
