@@ -12,7 +12,10 @@ import click
 def _settings(**overrides: object):  # type: ignore[no-untyped-def]
     from rag.settings import Settings
 
-    return Settings.from_env(**overrides)
+    try:
+        return Settings.from_env(**overrides)
+    except ValueError as e:  # a mistyped RAG_* variable: say which, exit non-zero, no traceback
+        raise click.ClickException(str(e)) from e
 
 
 def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignore[no-untyped-def]
@@ -154,6 +157,7 @@ def eval_(file: Path | None, report: Path, thresholds: Path, no_ablation: bool) 
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the chat, document view, staff view and JSON API (building the index if missing)."""
+    from rag.encoder import encoder_name
     from rag.index import is_fresh
     from web.app import serve as run
 
@@ -161,7 +165,7 @@ def serve(host: str, port: int, workers: int) -> None:
     engine = None
     # Build or repair the index once, before any worker starts. Several workers each open their
     # own engine, so the parent loads the model only when the index needs (re)building.
-    if workers == 1 or not is_fresh(s, s.embed_model):
+    if workers == 1 or not is_fresh(s, encoder_name(s.embed_model, s.embed_quantize)):
         engine = _engine(s)
     click.echo(f"GuideQA at http://{host}:{port}/", err=True)
     run(host, port, s, workers=workers, engine=engine if workers == 1 else None)

@@ -73,8 +73,7 @@ class SentenceTransformerEncoder:
                 _quantize(self.model)
         except Exception as e:  # any failure to load means: serve without semantic search
             raise EncoderUnavailable(f"cannot load embedding model {model_id!r}: {type(e).__name__}: {e}") from e
-        # The manifest records this name: an index built with the other precision is rebuilt.
-        self.name = model_id + (QUANTIZED_SUFFIX if quantize else "")
+        self.name = encoder_name(model_id, quantize)
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         dim = get_dim()
         self.dim = int(dim or 0)
@@ -140,6 +139,15 @@ def _quantize(model: object) -> None:
         # torch marks its quantized tensors deprecated in favour of torchao; 2.13 (pinned) has them.
         warnings.simplefilter("ignore")
         torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+
+
+def encoder_name(model_id: str, quantize: bool) -> str:
+    """Return the name an index manifest records for this model and precision (no model loaded).
+
+    An index built with the other precision does not match, so it is rebuilt, never mixed.
+    """
+    path = str(Path(model_id).expanduser()) if model_id.startswith("~") else model_id
+    return path + (QUANTIZED_SUFFIX if quantize else "")
 
 
 def load_encoder(model_id: str, quantize: bool = False) -> Encoder:

@@ -57,6 +57,10 @@ class Status:
         return asdict(self)
 
 
+# Any question serves; one that names a project and a section exercises the most code.
+WARM_UP_QUESTION = "项目一的考核指标有哪些"
+
+
 class Engine:
     """Answers questions over one loaded index; thread-safe for concurrent `ask` calls."""
 
@@ -189,6 +193,15 @@ class Engine:
         ans = self._ask(question, previous, top_k, mode, timings, t0)
         self.answers.put((question, previous, top_k, mode), ans)
         return ans
+
+    def warm_up(self) -> None:
+        """Answer one question through every stage, uncached, so no user pays for first-call costs.
+
+        A fresh process's first model call (kernel selection, allocator growth) and first pass
+        through the answer code take far longer than the next; a server runs this before it
+        accepts requests.
+        """
+        self._ask(WARM_UP_QUESTION, None, 3, "hybrid", Timings(), time.perf_counter())
 
     def cached(self, question: str, previous: str | None = None, top_k: int = 3, mode: str = "hybrid") -> Answer | None:
         """Return the answer if this exact question was answered before (a copy), else None."""

@@ -73,7 +73,11 @@ class Settings:
         if env.get("RAG_BM25_BACKEND"):
             s = replace(s, bm25_backend=env["RAG_BM25_BACKEND"])
         if env.get("RAG_RATE_LIMIT"):
-            s = replace(s, rate_limit=int(env["RAG_RATE_LIMIT"]))
+            value = env["RAG_RATE_LIMIT"].strip()
+            if not value.isdigit():
+                raise ValueError(f"RAG_RATE_LIMIT must be a whole number of answers per minute (0 = off), "
+                                 f"not {value!r}")
+            s = replace(s, rate_limit=int(value))
         if env.get("RAG_INDEX_DIR"):
             s = replace(s, index_dir=Path(env["RAG_INDEX_DIR"]))
         return replace(s, **overrides)  # type: ignore[arg-type]

@@ -108,3 +108,12 @@ def test_every_answer_span_is_verbatim_at_its_offsets(engine, words: list[str]) 
         assert a.answer == a.citations[0].text
     for _labels, text in a.rows:
         assert any(strip_spaces(text) == strip_spaces(c.text) for c in a.citations)
+
+
+def test_warm_up_answers_without_filling_the_cache(engine) -> None:  # type: ignore[no-untyped-def]
+    from rag.engine import WARM_UP_QUESTION
+
+    engine.answers.clear()
+    engine.warm_up()
+    assert engine.cached(WARM_UP_QUESTION) is None  # a user's first ask is computed, not a stale warm-up
+    assert engine.ask(WARM_UP_QUESTION).answered

@@ -57,6 +57,12 @@ def test_semantic_off_is_said_once(run) -> None:  # type: ignore[no-untyped-def]
     assert r.stderr.count("semantic search is off") == 1
 
 
+def test_a_mistyped_setting_is_named(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("RAG_RATE_LIMIT", "many")
+    r = run("ask", "项目四出资要求")
+    assert r.exit_code != 0 and "RAG_RATE_LIMIT" in r.stderr and "Traceback" not in r.output + r.stderr
+
+
 @pytest.mark.parametrize("args", [("ask", ""), ("ask", "   "), ("ask",), ("add", "no-such-file.pdf")])
 def test_user_errors_are_clean(run, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     r = run(*args)

@@ -18,7 +18,28 @@ def real_engine(real_model: str, tmp_path_factory: pytest.TempPathFactory):  # t
     from rag.engine import Engine
 
     tmp: Path = tmp_path_factory.mktemp("real")
-    return Engine.open(make_settings(tmp, embed_model=real_model), encoder=load_encoder(real_model))
+    settings = make_settings(tmp, embed_model=real_model)
+    return Engine.open(settings, encoder=load_encoder(real_model, settings.embed_quantize))
+
+
+def test_int8_encoder_stays_close_to_float32(real_engine, real_model: str) -> None:  # type: ignore[no-untyped-def]
+    from rag.encoder import QUANTIZED_SUFFIX, encoder_name, load_encoder
+    from rag.index import is_fresh
+
+    int8 = real_engine.encoder
+    assert int8.name == real_model + QUANTIZED_SUFFIX  # the manifest tells the two indexes apart
+    # `rag serve --workers N` decides from the name alone whether its parent must build first.
+    assert is_fresh(real_engine.settings, encoder_name(real_model, True))
+    assert not is_fresh(real_engine.settings, encoder_name(real_model, False))
+    fp32 = load_encoder(real_model, quantize=False)
+    assert fp32.name == real_model
+    qs = ["项目四出资要求", "卫星互联网项目要培养几个博士", "How long is project 3?", "申报单位需要什么资质",
+          "項目六的考核指標", "这个专项一共支持几个项目"]
+    a, b = int8.encode(qs, kind="query"), fp32.encode(qs, kind="query")
+    cos = (a * b).sum(axis=1)
+    assert cos.min() > 0.95, cos
+    # Each question is still nearest its own float32 embedding.
+    assert list((a @ b.T).argmax(axis=1)) == list(range(len(qs)))
 
 
 def test_model_loads_with_e5_prompts(real_engine) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from rag.engine import Engine
 from rag.settings import Settings
 from rag.store import Store
-from web.app_state import EngineHolder
+from web.app_state import EngineHolder, settle_heap
 from web.guard import install_guards
 
 HERE = Path(__file__).parent
@@ -26,7 +26,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        holder.get()  # load the model and index before the first request, not during it
+        holder.get().warm_up()  # load the model and index, and run them once, before the first request
+        settle_heap()
         yield
 
     app = FastAPI(title="GuideQA 指南问答", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)

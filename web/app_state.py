@@ -30,7 +30,6 @@ class EngineHolder:
         with self._lock:
             if self._engine is None:
                 self._engine = Engine.open(self._settings)
-                settle_heap()
             elif time.monotonic() - self._checked > REFRESH_SECONDS:
                 self._checked = time.monotonic()
                 engine = self._engine.refreshed()
