@@ -103,7 +103,7 @@ def scale_child(factor: int, backend: str, n: int, work: Path, reuse: bool) -> d
     from rag.synth import make_scaled_corpus
 
     s = Settings.from_env(corpus_dir=work / "corpus", index_dir=work / "index", bm25_backend=backend)
-    enc = load_encoder(s.embed_model, s.embed_quantize)
+    enc = load_encoder(s.embed_model, s.embed_quantize, s.model_cache_dir)
     build_s = None
     if not reuse:
         make_scaled_corpus(Settings.from_env().corpus_dir, s.corpus_dir, factor)
@@ -194,7 +194,7 @@ def run_bench(out: Path, quick: bool = False, echo: Callable[[str], None] = prin
     try:
         echo("bench: building the 1x index ...")
         s1 = Settings.from_env(index_dir=work / "index")
-        enc = load_encoder(s.embed_model, s.embed_quantize)
+        enc = load_encoder(s.embed_model, s.embed_quantize, s.model_cache_dir)
         t = time.perf_counter()
         build(s1, enc)
         report["build_1x_s"] = round(time.perf_counter() - t, 2)

@@ -29,7 +29,7 @@ def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignor
     encoder, reason = None, "BM25-only mode requested"
     if mode != "bm25":
         try:
-            encoder = load_encoder(settings.embed_model, settings.embed_quantize)
+            encoder = load_encoder(settings.embed_model, settings.embed_quantize, settings.model_cache_dir)
         except EncoderUnavailable as e:
             reason = str(e)
             click.echo(f"rag: semantic search is off, answering with BM25 alone — {e}", err=True)
@@ -73,7 +73,7 @@ def build() -> None:
     s = _settings()
     t = time.perf_counter()
     try:
-        encoder = load_encoder(s.embed_model, s.embed_quantize)
+        encoder = load_encoder(s.embed_model, s.embed_quantize, s.model_cache_dir)
     except EncoderUnavailable as e:
         click.echo(f"rag: semantic search is off, building the BM25 index alone — {e}", err=True)
         encoder = None

@@ -55,7 +55,7 @@ class SentenceTransformerEncoder:
     # Big enough to cover a help desk's repeated questions; an entry is one 384-float row.
     CACHE_SIZE = 4096
 
-    def __init__(self, model_id: str, quantize: bool = False) -> None:
+    def __init__(self, model_id: str, quantize: bool = False, cache_dir: Path | None = None) -> None:
         if Path(model_id).exists():
             # A local folder needs no hub; saying so avoids slow retries on a closed network.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -68,9 +68,18 @@ class SentenceTransformerEncoder:
 
             hf_logging.disable_progress_bar()
 
-            self.model = SentenceTransformer(model_id, device="cpu")
-            if quantize:
-                _quantize(self.model)
+            from rag import model_cache
+
+            key = model_cache.cache_key(model_id, quantize) if cache_dir else None
+            cached = model_cache.load(cache_dir, key) if cache_dir and key else None
+            if isinstance(cached, SentenceTransformer):
+                self.model = cached
+            else:
+                self.model = SentenceTransformer(model_id, device="cpu")
+                if quantize:
+                    _quantize(self.model)
+                if cache_dir and key:
+                    model_cache.store(cache_dir, key, self.model)
         except Exception as e:  # any failure to load means: serve without semantic search
             raise EncoderUnavailable(f"cannot load embedding model {model_id!r}: {type(e).__name__}: {e}") from e
         self.name = encoder_name(model_id, quantize)
@@ -150,11 +159,14 @@ def encoder_name(model_id: str, quantize: bool) -> str:
     return path + (QUANTIZED_SUFFIX if quantize else "")
 
 
-def load_encoder(model_id: str, quantize: bool = False) -> Encoder:
-    """Load the model named by RAG_EMBED_MODEL (a path or hub id); raise EncoderUnavailable."""
+def load_encoder(model_id: str, quantize: bool = False, cache_dir: Path | None = None) -> Encoder:
+    """Load the model named by RAG_EMBED_MODEL (a path or hub id); raise EncoderUnavailable.
+
+    With `cache_dir`, a local model's loaded form is kept there for a faster next start.
+    """
     if model_id.lower() in ("", "none", "off"):
         raise EncoderUnavailable("semantic search switched off (RAG_EMBED_MODEL=none)")
     if model_id.startswith(("/", ".", "~")) and not Path(model_id).expanduser().exists():
         raise EncoderUnavailable(f"embedding model folder {model_id!r} does not exist")
     path = str(Path(model_id).expanduser()) if model_id.startswith("~") else model_id
-    return SentenceTransformerEncoder(path, quantize)
+    return SentenceTransformerEncoder(path, quantize, cache_dir)

@@ -111,7 +111,7 @@ class Engine:
             reason = reason or "semantic search switched off"
         elif encoder is None:
             try:
-                encoder = load_encoder(settings.embed_model, settings.embed_quantize)
+                encoder = load_encoder(settings.embed_model, settings.embed_quantize, settings.model_cache_dir)
             except EncoderUnavailable as e:
                 reason = str(e)
                 log.warning("semantic search is off, answering with BM25 alone: %s", e)

@@ -22,6 +22,17 @@ def real_engine(real_model: str, tmp_path_factory: pytest.TempPathFactory):  # t
     return Engine.open(settings, encoder=load_encoder(real_model, settings.embed_quantize))
 
 
+def test_the_loaded_model_cache_gives_the_same_vectors(real_engine, real_model: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from rag.encoder import load_encoder
+
+    first = load_encoder(real_model, True, tmp_path)  # loads the folder, keeps the result
+    assert len(list(tmp_path.glob("*.model.pt"))) == 1
+    second = load_encoder(real_model, True, tmp_path)  # starts from the kept file
+    qs = ["项目四出资要求", "How long is project 3?"]
+    assert np.array_equal(first.encode(qs, kind="query"), second.encode(qs, kind="query"))
+    assert np.allclose(second.encode(qs, kind="query"), real_engine.encoder.encode(qs, kind="query"), atol=1e-5)
+
+
 def test_int8_encoder_stays_close_to_float32(real_engine, real_model: str) -> None:  # type: ignore[no-untyped-def]
     from rag.encoder import QUANTIZED_SUFFIX, encoder_name, load_encoder
     from rag.index import is_fresh
