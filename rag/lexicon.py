@@ -116,6 +116,15 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "市里": "市级", "区里": "区级", "区县": "区级",
 }
 
+# Spoken phrases rewritten into the guide's wording before anything else is read from a question:
+# 卖多少钱 asks for the sales target (销售收入), not the funding its 多少钱 would otherwise name.
+SPOKEN_REWRITES: dict[str, str] = {
+    "卖多少钱": "销售 收入 多少", "卖了多少钱": "销售 收入 多少", "卖多少": "销售 收入 多少", "卖了多少": "销售 收入 多少",
+    "卖出多少": "销售 收入 多少", "营收": "销售 收入", "销售额": "销售 收入",
+    "赚多少钱": "经济效益多少", "赚了多少": "经济效益多少", "赚多少": "经济效益多少", "挣多少钱": "经济效益多少",
+    "创收": "收入",
+}
+
 # Words that carry no content in a question; they must not count as evidence.
 STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 么 是 有 要 在 和 与 及 或 对 把 被 给 就 都 也 还 又 这 那 这个 那个 哪个 什么 怎么 怎样 "

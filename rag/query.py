@@ -6,7 +6,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from rag.lexicon import ENGLISH_GLOSSARY, ENGLISH_NUMBERS, NUMERALS, SECTION_SYNONYMS, TOPIC_ALIASES
+from rag.lexicon import (
+    ENGLISH_GLOSSARY,
+    ENGLISH_NUMBERS,
+    NUMERALS,
+    SECTION_SYNONYMS,
+    SPOKEN_REWRITES,
+    TOPIC_ALIASES,
+)
 from rag.normalize import normalize
 
 _NUM = "|".join(sorted(NUMERALS, key=len, reverse=True)) + r"|\d{1,2}"
@@ -39,6 +46,7 @@ _SYNONYMS = sorted(
 )
 _ALIASES = sorted(TOPIC_ALIASES.items(), key=lambda p: -len(p[0]))
 _GLOSSARY = sorted(ENGLISH_GLOSSARY.items(), key=lambda p: -len(p[0]))
+_REWRITES = sorted(SPOKEN_REWRITES.items(), key=lambda p: -len(p[0]))
 
 
 def _number(token: str) -> int:
@@ -101,6 +109,8 @@ def understand(question: str, topics: Iterable[str] = (),
     """
     norm = normalize(question)
     rest = FOLLOWUP_OPENERS.sub(" ", norm)
+    for spoken, written in _REWRITES:
+        rest = rest.replace(spoken, f" {written} ")
     q = Query(raw=question, norm=norm, english=sum(c.isascii() and c.isalpha() for c in norm) > len(norm) / 2)
     for pat in PROJECT_PATTERNS:
         for m in pat.finditer(rest):

@@ -117,3 +117,14 @@ def test_warm_up_answers_without_filling_the_cache(engine) -> None:  # type: ign
     engine.warm_up()
     assert engine.cached(WARM_UP_QUESTION) is None  # a user's first ask is computed, not a stale warm-up
     assert engine.ask(WARM_UP_QUESTION).answered
+
+
+
+def test_spoken_sales_questions_ask_for_the_revenue_target_not_the_funding(engine) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import evidence_for
+    from rag.query import understand
+
+    for q in ("卫星互联网的做完要卖多少钱", "项目五营收要达到多少"):
+        parsed = understand(q, engine.topics, engine.segment)
+        assert "资助强度" not in parsed.sections  # 多少钱 inside 卖多少钱 is not the grant
+        assert {"销售", "收入"} <= set(evidence_for(parsed, engine.retriever).terms)
