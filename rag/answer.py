@@ -19,6 +19,16 @@ NARROW_ABOVE = 60
 # Section answered when a project is named without any section or content ("项目二是做什么的").
 DEFAULT_SECTION = "拟解决问题"
 PARTIAL = 0.5
+# A project gets a row of a cross answer when its section covers the question at least this
+# share of the best row: 0.8 tolerates one light word missing (经济效益 "可以算" 降本增效), not the ask.
+ROW_KEEP = 0.8
+# Projects named in "not mentioned by" notes; beyond this a count (100 guides × 7 projects).
+MAX_NAMED = 10
+
+
+# Weight of a question word that is part of a longer question word (see `evidence_for`); half,
+# like PARTIAL. 0.5 and 0.25 score alike on all three question sets, 0 loses a question.
+PIECE_WEIGHT = 0.5
 
 
 @dataclass
@@ -34,7 +44,10 @@ class Evidence:
         hay = strip_spaces(normalize(text))
         got = 0.0
         for t, w in zip(self.terms, self.weights, strict=True):
-            if t in hay:
+            if t[0].isdigit() or t[-1].isdigit():
+                # A number matches whole: 500 is not in 1500 or 5000.
+                got += w * (re.search(rf"(?<!\d)(?<!\d\.){re.escape(t)}(?!\.?\d)", hay) is not None)
+            elif t in hay:
                 got += w
             elif len(t) > 1 and not t.isascii():
                 # Half credit for a word whose characters all appear (多少辆车 vs 汽车≥50 辆):
@@ -50,7 +63,14 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
     untranslated wording ("deadline" is caught by the glossary or by the dense model), while an
     unknown Chinese word (截止) is exactly what a guide that does not answer lacks.
     """
-    terms = retriever.evidence_terms(" ".join([q.content, *q.glossary]))
+    content = q.content
+    for word, zh in q.spoken:
+        # 区县 is the guide's own word in one place, 区里 never is: use the guide's term only
+        # for a spoken word the corpus does not know.
+        if retriever.idf(word) >= retriever.max_idf:
+            content = content.replace(word, f" {zh} ")
+    spoken = {zh for _, zh in q.spoken}
+    terms = retriever.evidence_terms(" ".join([content, *(g for g in q.glossary if g not in spoken)]))
     seen, out, weights = set(), [], []
     for t in terms:
         unknown = retriever.idf(t) >= retriever.max_idf
@@ -63,6 +83,12 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
         out.append(strip_spaces(t))
         # A single character is ambiguous (车, 人): half the weight of a word.
         weights.append(retriever.idf(t) * (0.5 if len(t) == 1 and not t.isascii() else 1.0))
+    # A piece of a longer word the question also holds (操作 and 系统 of 操作系统) is the same
+    # ask again: counted at full weight, pieces scattered over a clause outweighed the one that
+    # answers it.
+    for i, t in enumerate(out):
+        if any(t != other and t in other for other in out):
+            weights[i] *= PIECE_WEIGHT
     return Evidence(out, weights)
 
 
@@ -143,7 +169,15 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     rows: dict[str, tuple[list[str], str]] = {}
     cites = []
     ev = ev or Evidence([], [])
-    for h in sorted((h for h in hits if h.chunk.section == section), key=lambda h: (h.chunk.doc, h.index)):
+    mine = sorted((h for h in hits if h.chunk.section == section), key=lambda h: (h.chunk.doc, h.index))
+    left_out: list[str] = []
+    if ev.terms:
+        # 哪些项目要求制定标准: only the projects whose section holds the words get a row.
+        covs = [ev.coverage(h.chunk.text) for h in mine]
+        keep = ROW_KEEP * max(covs, default=0.0)
+        left_out = [h.chunk.project or h.chunk.doc for h, cv in zip(mine, covs, strict=True) if cv < keep or cv == 0]
+        mine = [h for h, cv in zip(mine, covs, strict=True) if cv >= keep and cv > 0]
+    for h in mine:
         c = h.chunk
         s, e, _ = best_span(c, texts[c.doc], q, ev, None, max_chars)
         text = texts[c.doc][s:e]
@@ -156,7 +190,11 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
         cites.append(citation(c, texts[c.doc], s, e, h.score))
     table = list(rows.values())
     answer = "\n".join(f"{'、'.join(labels)}：{text}" for labels, text in table)
-    return Answer(question, True, answer, cites, rows=table)
+    note = ""
+    if left_out:
+        named = "、".join(left_out[:MAX_NAMED]) + (f" 等 {len(left_out)} 个" if len(left_out) > MAX_NAMED else "")
+        note = f"{named}的{section}中没有提到。"
+    return Answer(question, True, answer, cites, rows=table, note=note)
 
 
 def suggestions(hits: list[Hit], n: int) -> list[str]:

@@ -12,6 +12,7 @@ import numpy as np
 from rag import index as idx
 from rag.answer import (
     DEFAULT_SECTION,
+    Evidence,
     best_span,
     citation,
     evidence_for,
@@ -39,6 +40,9 @@ SINGLE_PROJECT_COVERAGE = 0.7
 # Worth about one missing verb (开发, 要求) of a short question: a number question's answer
 # is a span with a number even when a prose section repeats more of the question's words.
 NUMBER_BONUS = 0.35
+# Passages searched for the section a cross question without a section word asks about: a
+# whole 7 × 7 guide, so a dense ranking that puts other sections first cannot hide it.
+CROSS_POOL = 49
 
 
 @dataclass
@@ -254,27 +258,11 @@ class Engine:
             have = f"本指南共 {len(self.labels)} 个项目" if self.labels else "指南中没有项目"
             return Answer(question, False, "", [], suggestions(wide, s.suggestions), note=f"指南中没有{names}（{have}）。")
         ev = evidence_for(q, self.retriever)
-        if q.sections and not labels and hits:
-            covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == q.sections[0]]
-            top = max(covs, default=0.0)
-            tied = covs.count(top) > 1
-            if ev.terms and not (tied and top >= s.min_evidence) and top < SINGLE_PROJECT_COVERAGE:
-                # Asked of every project, with words no section holds (什么时候拨付): not answered here.
-                return Answer(question, False, "", [], suggestions(hits, s.suggestions),
-                              note="指南中没有找到这个问题的答案。")
-            if not ev.terms or tied:
-                ans = rows_answer(question, q, hits, self.texts, q.sections[0], s.answer_max_chars, ev)
+        if not labels and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
+            across = self._across(question, q, hits, ev)
+            if across is not None:
                 timings.add("extract", t)
-                return ans
-        elif q.weak_sections and not labels and ev.terms and hits:
-            # "各项目授权发明专利要求": a weak section word, no project, and every project's section
-            # holds the words equally: a row per project, each the clause that holds them.
-            covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == q.weak_sections[0]]
-            top = max(covs, default=0.0)
-            if top >= SINGLE_PROJECT_COVERAGE and covs.count(top) > 1:
-                ans = rows_answer(question, q, hits, self.texts, q.weak_sections[0], s.answer_max_chars, ev)
-                timings.add("extract", t)
-                return ans
+                return across
         if labels and not sections and not ev.terms:
             # A project and nothing else: say what the project is about.
             hits.sort(key=lambda h: h.chunk.section != DEFAULT_SECTION)
@@ -309,6 +297,41 @@ class Engine:
             c = h.chunk
             cites.append(citation(c, self.texts[c.doc], c.start, c.end, h.score))
         return Answer(question, True, self.texts[chunk.doc][start:end], cites)
+
+
+
+    def _across(self, question: str, q: Query, hits: list[Hit], ev: Evidence) -> Answer | None:
+        """Answer a question that names no project: a row per project, an abstention, or None.
+
+        None means one project's section answers it (哪些项目需要区级财政资助 → 项目一 alone
+        holds the words) and the single-clause path should take it.
+        """
+        s = self.settings
+        section = (q.sections or q.weak_sections or [""])[0]
+        if not section and ev.terms:
+            # 哪些项目的经济效益含降本增效: no section word, so the section holding the words best.
+            pool = hits[:CROSS_POOL]
+            section = max(pool, key=lambda h: ev.coverage(h.chunk.text)).chunk.section or ""
+        if not section:
+            return None
+        covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == section]
+        top = max(covs, default=0.0)
+        tied = covs.count(top) > 1
+        missing = Answer(question, False, "", [], suggestions(hits, s.suggestions), note="指南中没有找到这个问题的答案。")
+        if q.cross or q.sections:
+            if ev.terms and top < s.min_evidence:
+                # Asked of every project, with words no section holds (什么时候拨付): not answered here.
+                return missing
+            if q.sections and not q.cross and ev.terms and not tied and top < SINGLE_PROJECT_COVERAGE:
+                return missing
+            if q.cross or not ev.terms or tied:
+                return rows_answer(question, q, hits, self.texts, section, s.answer_max_chars, ev)
+            return None
+        # A weak section word (各项目授权发明专利要求 without 各项目): rows only when several
+        # projects hold the words equally well.
+        if top >= SINGLE_PROJECT_COVERAGE and tied:
+            return rows_answer(question, q, hits, self.texts, section, s.answer_max_chars, ev)
+        return None
 
 
 def validate(question: object, max_chars: int) -> str:

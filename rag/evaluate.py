@@ -59,7 +59,9 @@ def score(item: Item, ans: Answer, max_chars: int) -> dict:
     covered = True
     if item.project and len(item.project) > 1:
         # A question asked of every project is right only if every project got its row.
-        covered = set(item.project) <= {c.project for c in ans.citations if c.section == item.section}
+        cited = {c.project for c in ans.citations if c.section == item.section}
+        # … and "which projects …" is right only if no other project got one.
+        covered = set(item.project) == cited if ans.rows else set(item.project) <= cited
     correct = (
         ans.answered and cite1 and covered and short and all(strip_spaces(s) in text for s in item.contains)
         if item.answerable else not ans.answered

@@ -13,7 +13,8 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "拟解决问题": (
         "拟解决问题", "解决问题", "解决什么问题", "要解决", "解决哪些", "研究内容", "研究什么", "做什么",
         "干什么", "干啥", "主要任务", "研究任务", "建设内容", "目标是什么", "内容是什么", "研发内容",
-        "针对什么", "针对哪些", "主要做", "要研究", "研究方向",
+        "针对什么", "针对哪些", "主要做", "要研究", "研究方向", "痛点", "难点", "难题", "瓶颈", "想解决",
+        "解决什么", "解决啥",
         "problem", "problems", "solve", "research content", "what does", "what is project", "about",
         "tasks", "task", "objective", "objectives", "scope", "aim", "aims", "goal", "goals",
     ),
@@ -133,6 +134,11 @@ STOPWORDS = frozenset(
     "搞 弄 做 干 拿 整 由 从 向 被 让 得 数量 数目 多少个 几项 几家 几种 具体 情况 相关 方面 "
     "这些 那些 一般 通常 大概 大约 大致 一共 总共 都 分别是 一样 不同 区别 吗？ 么样 怎么样 "
     "申请 获得 获批 提交 达成 拿到 取得 "
+    # 拟 (intends to) is the guides' own modal: 拟支持, 拟解决问题; a leftover 拟 asks nothing.
+    "拟 "
+    # Verbs of mention (哪些项目涉及方言) ask only for what follows; degree words (经费最多) only
+    # rank what the table shows.
+    "涉及 包含 包括 含有 含 提到 提及 关于 有关 涵盖 最 多 少 更 比较 较 "
     # Modifiers a table of every project answers as well as any: 这批项目的周期, 最长做几年.
     "这批 本批 该批 这一批 最长 最短 最多 最少 最高 最低 最大 最小 采用 采取 属于 特别 特殊 各自 可以 能够 "
     "the a an of for to in on is are was be what which who whom how does do did much many about "

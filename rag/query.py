@@ -23,6 +23,8 @@ PROJECT_PATTERNS = [
     re.compile(rf"项目\s*(?:第\s*)?({_NUM})(?:号|个)?"),
     re.compile(rf"第\s*({_NUM})\s*(?:个|项|号)?\s*(?:项目|课题|专项)"),
     re.compile(rf"({_NUM})\s*号\s*(?:项目)?"),
+    # 第六项 on its own: a guide's projects are its numbered items (but not 第六项目's 项目 twice).
+    re.compile(rf"第\s*({_NUM})\s*项(?!目)"),
     re.compile(rf"\b(?:project|proj\.?|item|no\.?)\s*#?\s*(\d{{1,2}}|{_ENG})\b"),
     re.compile(rf"\b(?:the\s+)?({_ENG}|\d{{1,2}}(?:st|nd|rd|th))\s+project\b"),
 ]
@@ -39,6 +41,12 @@ WEAK_SECTION_WORDS = {
     "投入": "资助强度", "投资": "资助强度", "length": "实施周期", "years": "实施周期", "说明": "其他说明",
     "其他": "其他说明", "aim": "拟解决问题", "scope": "拟解决问题",
 }
+# Words that ask about several projects at once (哪些项目…, each project): the answer is a row
+# per project whose section holds what was asked, not the single best clause.
+CROSS_MARKERS = re.compile(
+    r"哪些项目|哪几个项目|哪几项|哪个项目|哪一个项目|哪些课题|各项目|各个项目|每个项目|每一个项目|每项|所有项目|全部项目"
+    r"|各专项|which projects?|each project|every project|all (?:the )?projects"
+)
 # Openers of a follow-up ("what about project 2?", "那项目五呢"): they carry no content.
 FOLLOWUP_OPENERS = re.compile(r"^(?:what about|how about|and for|and|那么|那|还有)\s*")
 _SYNONYMS = sorted(
@@ -82,6 +90,10 @@ class Query:
     glossary: list[str] = field(default_factory=list)  # Chinese terms for English words
     wants_number: bool = False
     english: bool = False
+    cross: bool = False  # asks about several projects: 哪些项目, each project
+    # Spoken Chinese words with the guide's term for them (区里 → 区级): the word itself stays
+    # in the content, and evidence uses whichever of the two the corpus knows.
+    spoken: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def has_project(self) -> bool:
@@ -111,7 +123,8 @@ def understand(question: str, topics: Iterable[str] = (),
     rest = FOLLOWUP_OPENERS.sub(" ", norm)
     for spoken, written in _REWRITES:
         rest = rest.replace(spoken, f" {written} ")
-    q = Query(raw=question, norm=norm, english=sum(c.isascii() and c.isalpha() for c in norm) > len(norm) / 2)
+    q = Query(raw=question, norm=norm, english=sum(c.isascii() and c.isalpha() for c in norm) > len(norm) / 2,
+              cross=CROSS_MARKERS.search(norm) is not None)
     for pat in PROJECT_PATTERNS:
         for m in pat.finditer(rest):
             n = _number(m.group(1))
@@ -144,7 +157,10 @@ def understand(question: str, topics: Iterable[str] = (),
     for word, zh in _GLOSSARY:
         if _contains(rest, word):
             q.glossary.append(zh)
-            rest = rest.replace(word, " ")
+            if word.isascii():
+                rest = rest.replace(word, " ")
+            else:
+                q.spoken.append((word, zh))
     # "项目" on its own (各项目, 这个项目) names no project and asks for nothing.
     rest = re.sub(r"项目|课题|专项", " ", rest)
     q.content = re.sub(r"\s+", " ", rest).strip()
@@ -174,6 +190,7 @@ def merge_followup(current: Query, previous: Query) -> Query:
         merged.weak_sections = list(previous.weak_sections)
         merged.content = previous.content
         merged.glossary = list(previous.glossary)
+        merged.spoken = list(previous.spoken)
         merged.wants_number = previous.wants_number
     merged.norm = " ".join(x for x in (current.norm, previous.content, *merged.glossary) if x)
     return merged

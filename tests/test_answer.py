@@ -128,3 +128,64 @@ def test_spoken_sales_questions_ask_for_the_revenue_target_not_the_funding(engin
         parsed = understand(q, engine.topics, engine.segment)
         assert "资助强度" not in parsed.sections  # 多少钱 inside 卖多少钱 is not the grant
         assert {"销售", "收入"} <= set(evidence_for(parsed, engine.retriever).terms)
+
+
+def test_pieces_of_a_longer_question_word_count_once_not_again(engine) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import PIECE_WEIGHT, evidence_for
+    from rag.query import understand
+
+    ev = evidence_for(understand("项目一需要适配哪些操作系统", engine.topics, engine.segment), engine.retriever)
+    w = dict(zip(ev.terms, ev.weights, strict=True))
+    assert {"操作系统", "操作", "系统", "适配"} <= set(w)
+    assert w["操作"] == PIECE_WEIGHT * engine.retriever.idf("操作")
+    assert w["操作系统"] == engine.retriever.idf("操作系统") and w["适配"] == engine.retriever.idf("适配")
+
+
+@pytest.mark.parametrize(("q", "projects", "section"), [
+    ("哪些项目要求制定标准", ["项目二", "项目五", "项目六", "项目七"], "考核指标"),
+    ("哪些项目涉及方言", ["项目二", "项目四", "项目七"], "考核指标"),
+    ("数字人考核指标", ["项目四", "项目七"], "考核指标"),  # no 哪些: rows still only where it is said
+    ("哪些项目市级财政资助不超过500万元", ["项目四", "项目七"], "资助强度"),
+    ("哪些项目的经济效益可以算服务单位降本增效", ["项目一", "项目四", "项目五"], "考核指标"),
+])
+def test_which_projects_lists_only_those_whose_section_says_it(engine, q, projects, section) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask(q)
+    assert a.answered
+    assert [c.project for c in a.citations] == projects
+    assert {c.section for c in a.citations} == {section}
+    named, _, rest = a.note.partition("的")
+    assert set(named.split("、")) == set(engine.labels) - set(projects)
+    assert rest == f"{section}中没有提到。"
+
+
+def test_which_projects_with_words_no_section_holds_abstains(engine) -> None:  # type: ignore[no-untyped-def]
+    assert not engine.ask("哪些项目要求拨付时间").answered
+
+
+def test_numbers_match_whole_not_inside_longer_numbers() -> None:
+    from rag.answer import Evidence
+
+    ev = Evidence(["500"], [1.0])
+    assert ev.coverage("不超过 500 万元") == 1.0
+    assert ev.coverage("不超过 1500 万元") == 0.0 and ev.coverage("5000万元") == 0.0
+    assert ev.coverage("0.500") == 0.0 and ev.coverage("500.") == 1.0
+
+
+@pytest.mark.parametrize(("q", "number"), [("第六项的研究任务有哪些", 6), ("第三项的实施周期", 3), ("第六项目周期", 6)])
+def test_a_numbered_item_names_its_project(q: str, number: int) -> None:
+    from rag.query import understand
+
+    assert understand(q).project_numbers == [number]
+
+
+def test_a_spoken_word_the_guide_itself_uses_is_kept_as_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import evidence_for
+    from rag.query import understand
+
+    # 区县 occurs in the guide (服务全市 38 个区县): evidence keeps it rather than 区级.
+    ev = evidence_for(understand("文旅那个项目服务要覆盖多少个区县", engine.topics, engine.segment), engine.retriever)
+    assert "区县" in ev.terms and "区级" not in ev.terms
+    # 区里 never occurs: evidence uses the guide's 区级 for it.
+    ev = evidence_for(understand("共性算法平台区里给多少", engine.topics, engine.segment), engine.retriever)
+    assert "区级" in ev.terms and "区里" not in ev.terms
+    assert "38 个区县" in engine.ask("文旅那个项目服务要覆盖多少个区县").answer
