@@ -20,8 +20,9 @@ NARROW_ABOVE = 60
 DEFAULT_SECTION = "拟解决问题"
 PARTIAL = 0.5
 # A project gets a row of a cross answer when its section covers the question at least this
-# share of the best row: 0.8 tolerates one light word missing (经济效益 "可以算" 降本增效), not the ask.
-ROW_KEEP = 0.8
+# share of the best row: 0.7 tolerates one lighter word missing (方言识别或方言支持: 识别 in one
+# project, 支持 in another), not the ask itself; numbers the question names are required (below).
+ROW_KEEP = 0.7
 # Projects named in "not mentioned by" notes; beyond this a count (100 guides × 7 projects).
 MAX_NAMED = 10
 
@@ -44,7 +45,9 @@ class Evidence:
         hay = strip_spaces(normalize(text))
         got = 0.0
         for t, w in zip(self.terms, self.weights, strict=True):
-            if t[0].isdigit() or t[-1].isdigit():
+            if "|" in t:
+                got += w * any(alt in hay for alt in t.split("|"))
+            elif t[0].isdigit() or t[-1].isdigit():
                 # A number matches whole: 500 is not in 1500 or 5000.
                 got += w * (re.search(rf"(?<!\d)(?<!\d\.){re.escape(t)}(?!\.?\d)", hay) is not None)
             elif t in hay:
@@ -70,7 +73,8 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
         if retriever.idf(word) >= retriever.max_idf:
             content = content.replace(word, f" {zh} ")
     spoken = {zh for _, zh in q.spoken}
-    terms = retriever.evidence_terms(" ".join([content, *(g for g in q.glossary if g not in spoken)]))
+    plain = [g for g in q.glossary if g not in spoken and "|" not in g]
+    terms = retriever.evidence_terms(" ".join([content, *plain]))
     seen, out, weights = set(), [], []
     for t in terms:
         unknown = retriever.idf(t) >= retriever.max_idf
@@ -83,11 +87,15 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
         out.append(strip_spaces(t))
         # A single character is ambiguous (车, 人): half the weight of a word.
         weights.append(retriever.idf(t) * (0.5 if len(t) == 1 and not t.isascii() else 1.0))
+    for alts in dict.fromkeys(g for g in q.glossary if "|" in g):
+        # One ask with several renderings (latency: 响应时间|实时性|时延): weighed as its most common.
+        out.append(alts)
+        weights.append(min(retriever.idf(a) for a in alts.split("|")))
     # A piece of a longer word the question also holds (操作 and 系统 of 操作系统) is the same
     # ask again: counted at full weight, pieces scattered over a clause outweighed the one that
     # answers it.
     for i, t in enumerate(out):
-        if any(t != other and t in other for other in out):
+        if "|" not in t and any(t != other and t in other for other in out):
             weights[i] *= PIECE_WEIGHT
     return Evidence(out, weights)
 
@@ -154,6 +162,22 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
     return start, end, ev.coverage(doc_text[start:end])
 
 
+def _metric_coverage(chunk: Chunk, doc_text: str, ev: Evidence, nums: list[str]) -> float:
+    """Return the best coverage of one metric (软件著作权≥5 项) that holds an asked number.
+
+    软件著作权要求是5项的项目 is not 项目二 (软件著作权≥10 项, 授权发明专利≥5 项): the number
+    must sit with the metric, not anywhere in the section.
+    """
+    best = 0.0
+    for clause in chunk.clauses or [Clause(chunk.text, chunk.start, chunk.end)]:
+        for g in _parts(clause):
+            text = doc_text[g.start : g.end]
+            # Any one: 1亿元（10000万元） names one amount twice.
+            if Evidence(nums, [1.0] * len(nums)).coverage(text) > 0:
+                best = max(best, ev.coverage(text))
+    return best
+
+
 def citation(chunk: Chunk, doc_text: str, start: int, end: int, score: float) -> Citation:
     return Citation(chunk.doc, chunk.project, chunk.project_title, chunk.section, doc_text[start:end], start, end,
                     score, chunk.start, chunk.end)
@@ -171,12 +195,17 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     ev = ev or Evidence([], [])
     mine = sorted((h for h in hits if h.chunk.section == section), key=lambda h: (h.chunk.doc, h.index))
     left_out: list[str] = []
+    nums: list[str] = []
     if ev.terms:
         # 哪些项目要求制定标准: only the projects whose section holds the words get a row.
-        covs = [ev.coverage(h.chunk.text) for h in mine]
+        nums = [t for t in ev.terms if t[0].isdigit() or t[-1].isdigit()]
+        covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, nums) if nums else ev.coverage(h.chunk.text)
+                for h in mine]
         keep = ROW_KEEP * max(covs, default=0.0)
         left_out = [h.chunk.project or h.chunk.doc for h, cv in zip(mine, covs, strict=True) if cv < keep or cv == 0]
         mine = [h for h, cv in zip(mine, covs, strict=True) if cv >= keep and cv > 0]
+    if not mine:
+        return Answer(question, False, "", [], suggestions(hits, 3), note="指南中没有找到这个问题的答案。")
     for h in mine:
         c = h.chunk
         s, e, _ = best_span(c, texts[c.doc], q, ev, None, max_chars)
@@ -193,7 +222,8 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     note = ""
     if left_out:
         named = "、".join(left_out[:MAX_NAMED]) + (f" 等 {len(left_out)} 个" if len(left_out) > MAX_NAMED else "")
-        note = f"{named}的{section}中没有提到。"
+        what = "与所问数字相符的内容" if nums else "所问内容"
+        note = f"{named}的{section}中没有{what}。"
     return Answer(question, True, answer, cites, rows=table, note=note)
 
 

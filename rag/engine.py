@@ -22,6 +22,7 @@ from rag.answer import (
 )
 from rag.cache import LRU
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
+from rag.lexicon import OFF_GUIDE
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
 from rag.retrieve import Hit, Retriever, Timings
@@ -97,6 +98,8 @@ class Engine:
         self.topics = topic_words(docs, tok)
         self.segment = tok.segment
         self.labels = {c.project for c in self.chunks if c.project}
+        # 最后一个项目 is counted from the highest project number any guide has.
+        self.last_project = max((n for n in range(1, 100) if project_number(n) in self.labels), default=0)
         self._order = {c.project: i for i, c in reversed(list(enumerate(self.chunks))) if c.project}
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
@@ -175,10 +178,11 @@ class Engine:
         """Return the project labels a query names and the numbers no guide has."""
         labels: set[str] = set()
         unknown = []
-        for n in q.project_numbers:
+        last = self.last_project
+        for n in [*q.project_numbers, *(last + 1 - k for k in q.from_end if 0 < k <= last)]:
             label = project_number(n)
             (labels.add(label) if label in self.labels else unknown.append(n))
-        if not q.project_numbers:
+        if not q.project_numbers and not q.from_end:
             for w in q.topic_words:
                 labels |= {lbl for lbl, _doc in self.topics.get(w, ())}
         return labels, unknown
@@ -258,6 +262,12 @@ class Engine:
             have = f"本指南共 {len(self.labels)} 个项目" if self.labels else "指南中没有项目"
             return Answer(question, False, "", [], suggestions(wide, s.suggestions), note=f"指南中没有{names}（{have}）。")
         ev = evidence_for(q, self.retriever)
+        r = self.retriever
+        absent = [t for t in ev.terms if r.idf(t) >= r.max_idf and any(w in t for w in OFF_GUIDE)]
+        if absent:
+            # "project 6's email address": the guide has no 邮箱 at all, whatever else matches.
+            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                          note=f"指南中没有关于“{absent[0]}”的内容。")
         if not labels and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
             across = self._across(question, q, hits, ev)
             if across is not None:

@@ -14,7 +14,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "拟解决问题", "解决问题", "解决什么问题", "要解决", "解决哪些", "研究内容", "研究什么", "做什么",
         "干什么", "干啥", "主要任务", "研究任务", "建设内容", "目标是什么", "内容是什么", "研发内容",
         "针对什么", "针对哪些", "主要做", "要研究", "研究方向", "痛点", "难点", "难题", "瓶颈", "想解决",
-        "解决什么", "解决啥",
+        "解决什么", "解决啥", "解决的问题", "拟解决的", "要解决的",
         "problem", "problems", "solve", "research content", "what does", "what is project", "about",
         "tasks", "task", "objective", "objectives", "scope", "aim", "aims", "goal", "goals",
     ),
@@ -42,7 +42,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "支持多少", "支持金额", "财政", "资金", "钱", "预算", "金额", "额度", "万元", "拟支持", "支持几项",
         "给多少", "各给", "补助多少", "contribute",
         "几个项目", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
-        "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "finance", "financial support",
+        "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "financial support", "award", "awards",
         "co-funding", "co-financing", "matching", "how much", "contribution", "support",
     ),
     "实施周期": (
@@ -94,7 +94,9 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "software copyrights": "软件著作权", "copyright": "著作权", "copyrights": "著作权",
     "standard": "标准", "standards": "标准", "revenue": "销售收入", "sales": "销售收入",
     "income": "收入", "economic benefit": "经济效益", "economic benefits": "经济效益",
-    "accuracy": "准确率", "response time": "响应时间", "latency": "响应时间", "concurrency": "并发数",
+    "accuracy": "准确率", "response time": "响应时间",
+    # Several renderings: any one of them in a clause is the word (`|`, see Evidence.coverage).
+    "latency": "响应时间|实时性|时延", "delay": "时延|实时性", "concurrency": "并发数",
     "concurrent": "并发数", "users": "用户", "online users": "同时在线人数", "dataset": "数据集",
     "data": "数据", "corpus": "语料", "scenarios": "场景", "scenario": "场景", "demonstration": "示范",
     "digital human": "数字人", "digital humans": "数字人", "dialect": "方言", "dialects": "方言",
@@ -103,18 +105,23 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "equipment": "装备", "gpu": "gpu", "cpu": "cpu", "computing power": "算力", "compute": "算力",
     "positioning": "定位", "beidou": "北斗", "terminals": "终端", "models": "模型", "model": "模型",
     "mileage": "里程", "prediction": "预测", "trajectory": "轨迹", "platform": "平台",
-    "city": "市级", "district": "区级", "enterprise contribution": "承担单位出资",
+    "city": "市级", "district": "区级", "monitoring": "监测", "monitor": "监测", "real-time": "实时",
+    "speech recognition": "语音识别", "open environment": "开放环境", "open environments": "开放环境",
+    "instruction data": "指令数据", "lip sync": "唇形", "sweeping": "清扫", "cleanliness": "洁净率", "enterprise contribution": "承担单位出资",
     "application scenario": "应用场景", "application scenarios": "应用场景", "applications": "应用",
     # Things applicants ask that guides of this family do not cover: translated so that the
     # evidence check sees a Chinese word the guide lacks, instead of skipping English wording.
     "deadline": "截止", "due date": "截止日期", "submit": "提交", "submission": "提交", "contact": "联系人",
-    "phone": "电话", "telephone": "电话", "email": "邮箱", "address": "地址", "materials": "材料",
+    "phone": "电话", "telephone": "电话", "email": "邮箱", "materials": "材料",
+    # "address" alone is also the verb (what problems does project 5 address): only the noun's phrases.
+    "the address": "地址", "an address": "地址", "address of": "地址", "address for": "地址",
+    "mailing address": "地址", "postal address": "地址", "office address": "地址",
     "documents": "材料", "template": "模板", "website": "网址", "reviewers": "评审专家", "experts": "专家",
     "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
     "weather": "天气", "results": "结果", "announced": "公布", "foreign": "外资", "individual": "个人",
     "horizontal": "水平", "vertical": "垂直", "precision": "精度", "operating system": "系统",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
-    "市里": "市级", "区里": "区级", "区县": "区级",
+    "市里": "市级", "区里": "区级", "区县": "区级", "品质": "质量",
 }
 
 # Spoken phrases rewritten into the guide's wording before anything else is read from a question:
@@ -124,7 +131,20 @@ SPOKEN_REWRITES: dict[str, str] = {
     "卖出多少": "销售 收入 多少", "营收": "销售 收入", "销售额": "销售 收入",
     "赚多少钱": "经济效益多少", "赚了多少": "经济效益多少", "赚多少": "经济效益多少", "挣多少钱": "经济效益多少",
     "创收": "收入",
+    # English phrases whose words alone mean something else: the lead organization's own
+    # money is 承担单位出资, not 组织方式; granted patents are 授权, not a grant.
+    "lead organization": "承担单位", "lead organisation": "承担单位", "leading organization": "承担单位",
+    "undertaking unit": "承担单位", "undertaking organization": "承担单位", "lead unit": "承担单位",
+    "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
+    "to be granted": "授权", "get granted": "授权", "granted invention": "授权 invention",
 }
+
+# What guides of this family never say (deadlines, contacts, addresses): a question asking for one
+# of these is not answered by a section that happens to match its other words, when the guide
+# indeed lacks the word ("project 6's email address" is not 项目六 · 拟解决问题).
+OFF_GUIDE = frozenset(
+    "截止 截止日期 截止时间 联系人 联系方式 电话 邮箱 地址 网址 模板 评审专家 利率 贷款 保证金 天气 公布 材料".split()
+)
 
 # Words that carry no content in a question; they must not count as evidence.
 STOPWORDS = frozenset(
@@ -138,7 +158,9 @@ STOPWORDS = frozenset(
     "拟 "
     # Verbs of mention (哪些项目涉及方言) ask only for what follows; degree words (经费最多) only
     # rank what the table shows.
-    "涉及 包含 包括 含有 含 提到 提及 关于 有关 涵盖 最 多 少 更 比较 较 "
+    "涉及 包含 包括 含有 含 提到 提及 关于 有关 涵盖 最 多 少 更 比较 较 提出 提 至少 只 只有 是不是 不是 "
+    # Degree questions and a caller's politeness (麻烦讲一下, 我想了解) ask for nothing themselves.
+    "多大 多高 多快 多远 多宽 麻烦 讲 讲讲 说 说说 介绍 了解 告诉 帮 帮忙 看看 查 查询 排在 排 给我 想要 "
     # Modifiers a table of every project answers as well as any: 这批项目的周期, 最长做几年.
     "这批 本批 该批 这一批 最长 最短 最多 最少 最高 最低 最大 最小 采用 采取 属于 特别 特殊 各自 可以 能够 "
     "the a an of for to in on is are was be what which who whom how does do did much many about "

@@ -21,12 +21,19 @@ _ENG = "|".join(sorted(ENGLISH_NUMBERS, key=len, reverse=True))
 # Every way people were seen to write "project four": 项目四 项目4 项目肆 第四个项目 4号项目 project 4.
 PROJECT_PATTERNS = [
     re.compile(rf"项目\s*(?:第\s*)?({_NUM})(?:号|个)?"),
-    re.compile(rf"第\s*({_NUM})\s*(?:个|项|号)?\s*(?:项目|课题|专项)"),
+    re.compile(rf"第\s*({_NUM})\s*(?:个|项|号)?\s*(?:的\s*)?(?:项目|课题|专项)"),
     re.compile(rf"({_NUM})\s*号\s*(?:项目)?"),
     # 第六项 on its own: a guide's projects are its numbered items (but not 第六项目's 项目 twice).
     re.compile(rf"第\s*({_NUM})\s*项(?!目)"),
     re.compile(rf"\b(?:project|proj\.?|item|no\.?)\s*#?\s*(\d{{1,2}}|{_ENG})\b"),
     re.compile(rf"\b(?:the\s+)?({_ENG}|\d{{1,2}}(?:st|nd|rd|th))\s+project\b"),
+    re.compile(r"(?<![a-z])p\s?(\d{1,2})(?!\d)"),  # P2, as help-desk notes abbreviate
+]
+# Projects counted from the end (倒数第二个项目, 最后一个项目, the last project): 1 is the last.
+FROM_END_PATTERNS = [
+    (re.compile(rf"倒数\s*第\s*({_NUM})\s*(?:个|项)?\s*(?:的\s*)?(?:项目|课题)?"), None),
+    (re.compile(r"最后\s*(?:一)?\s*(?:个|项)\s*(?:的\s*)?(?:项目|课题)?|\b(?:the\s+)?(?:last|final)\s+project\b"), 1),
+    (re.compile(r"\b(?:the\s+)?(?:second|2nd)[- ](?:to[- ])?last\s+project\b"), 2),
 ]
 # Words that say "a number, please": the answer should be the clause that holds it.
 NUMBER_WORDS = ("几", "多少", "多大", "多高", "多快", "多长", "数量", "how many", "how much", "number of", "what is the")
@@ -40,12 +47,15 @@ WEAK_SECTION_WORDS = {
     "other": "其他说明", "条件": "申报条件",
     "投入": "资助强度", "投资": "资助强度", "length": "实施周期", "years": "实施周期", "说明": "其他说明",
     "其他": "其他说明", "aim": "拟解决问题", "scope": "拟解决问题",
+    # 支持多少人 is a capacity metric as often as 支持多少 is money; "require" is usually a target.
+    "支持多少": "资助强度", "require": "考核指标", "requirement": "考核指标",
 }
 # Words that ask about several projects at once (哪些项目…, each project): the answer is a row
 # per project whose section holds what was asked, not the single best clause.
 CROSS_MARKERS = re.compile(
     r"哪些项目|哪几个项目|哪几项|哪个项目|哪一个项目|哪些课题|各项目|各个项目|每个项目|每一个项目|每项|所有项目|全部项目"
-    r"|各专项|which projects?|each project|every project|all (?:the )?projects"
+    rf"|各专项|项目(?:都)?有哪些|项目是哪些|这\s*(?:几|{_NUM})\s*个项目|(?:{_NUM})\s*个项目(?=都|分别|各)"
+    r"|which projects?|each project|every project|all (?:the )?projects"
 )
 # Openers of a follow-up ("what about project 2?", "那项目五呢"): they carry no content.
 FOLLOWUP_OPENERS = re.compile(r"^(?:what about|how about|and for|and|那么|那|还有)\s*")
@@ -83,6 +93,7 @@ class Query:
     raw: str
     norm: str
     project_numbers: list[int] = field(default_factory=list)  # written explicitly: 项目四, project 4
+    from_end: list[int] = field(default_factory=list)  # 最后一个项目 → 1, 倒数第二个 → 2
     topic_words: list[str] = field(default_factory=list)  # title words: 卫星互联网, 智驾
     sections: list[str] = field(default_factory=list)  # strong section intent, best first
     weak_sections: list[str] = field(default_factory=list)
@@ -97,7 +108,7 @@ class Query:
 
     @property
     def has_project(self) -> bool:
-        return bool(self.project_numbers or self.topic_words)
+        return bool(self.project_numbers or self.from_end or self.topic_words)
 
     @property
     def all_sections(self) -> list[str]:
@@ -108,7 +119,8 @@ class Query:
 
         Project numbers are left out: they are a filter, and "一" would match every clause.
         """
-        return " ".join([self.content, *self.topic_words, *self.glossary, *self.all_sections])
+        glossary = [g.replace("|", " ") for g in self.glossary]
+        return " ".join([self.content, *self.topic_words, *glossary, *self.all_sections])
 
 
 def understand(question: str, topics: Iterable[str] = (),
@@ -125,6 +137,12 @@ def understand(question: str, topics: Iterable[str] = (),
         rest = rest.replace(spoken, f" {written} ")
     q = Query(raw=question, norm=norm, english=sum(c.isascii() and c.isalpha() for c in norm) > len(norm) / 2,
               cross=CROSS_MARKERS.search(norm) is not None)
+    for pat, fixed in FROM_END_PATTERNS:
+        for m in pat.finditer(rest):
+            q.from_end.append(fixed or _number(m.group(1)))
+        rest = pat.sub(" ", rest)
+    # A cross marker asks for nothing itself, and 哪几个项目 must not read as 几个项目 (how many are funded).
+    rest = CROSS_MARKERS.sub(" ", rest)
     for pat in PROJECT_PATTERNS:
         for m in pat.finditer(rest):
             n = _number(m.group(1))
@@ -154,6 +172,8 @@ def understand(question: str, topics: Iterable[str] = (),
         if _contains(rest, word) and label not in q.weak_sections:
             q.weak_sections.append(label)
     q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
+    # 多大面积 is 多大 + 面积, not 多 + 大面积 (large-scale) as the segmenter would have it.
+    rest = re.sub(r"(多大|多高|多快|多远|多宽|多重)", r" \1 ", rest)
     for word, zh in _GLOSSARY:
         if _contains(rest, word):
             q.glossary.append(zh)
@@ -184,6 +204,7 @@ def merge_followup(current: Query, previous: Query) -> Query:
     merged = replace(current)
     if not current.has_project:
         merged.project_numbers = list(previous.project_numbers)
+        merged.from_end = list(previous.from_end)
         merged.topic_words = list(previous.topic_words)
     if not current.all_sections:
         merged.sections = list(previous.sections)

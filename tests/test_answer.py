@@ -155,7 +155,8 @@ def test_which_projects_lists_only_those_whose_section_says_it(engine, q, projec
     assert {c.section for c in a.citations} == {section}
     named, _, rest = a.note.partition("的")
     assert set(named.split("、")) == set(engine.labels) - set(projects)
-    assert rest == f"{section}中没有提到。"
+    numbers = any(ch.isdigit() for ch in q)
+    assert rest == f"{section}中没有{'与所问数字相符的内容' if numbers else '所问内容'}。"
 
 
 def test_which_projects_with_words_no_section_holds_abstains(engine) -> None:  # type: ignore[no-untyped-def]
@@ -189,3 +190,72 @@ def test_a_spoken_word_the_guide_itself_uses_is_kept_as_evidence(engine) -> None
     ev = evidence_for(understand("共性算法平台区里给多少", engine.topics, engine.segment), engine.retriever)
     assert "区级" in ev.terms and "区里" not in ev.terms
     assert "38 个区县" in engine.ask("文旅那个项目服务要覆盖多少个区县").answer
+
+
+@pytest.mark.parametrize(("q", "project"), [
+    ("最后一个项目的软件著作权要求几项", "项目七"), ("倒数第二个项目拟解决什么问题", "项目六"),
+    ("the last project's funding", "项目七"), ("排在第一个的项目资助强度怎么算的", "项目一"), ("P2的实施周期是多久", "项目二"),
+])
+def test_projects_named_by_position(engine, q: str, project: str) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask(q)
+    assert a.answered and a.citations[0].project == project
+
+
+def test_which_projects_is_not_how_many_projects(engine) -> None:  # type: ignore[no-untyped-def]
+    from rag.query import understand
+
+    # 哪几个项目 asks which, while 几个项目 alone (拟支持几个项目) asks how many are funded.
+    q = understand("软件著作权要求是5项的有哪几个项目", engine.topics, engine.segment)
+    assert q.cross and "资助强度" not in q.sections
+    assert [c.project for c in engine.ask("软件著作权要求是5项的有哪几个项目").citations] == ["项目三", "项目四"]
+    # The number must sit with the metric: 项目一 has 软件著作权≥10 项 beside 授权发明专利≥3 项.
+    assert [c.project for c in engine.ask("授权发明专利指标是10项的项目有哪些").citations] == ["项目二", "项目三"]
+    assert engine.ask("这七个项目的实施周期分别是多长时间").rows[0][0] == sorted(engine.labels, key=engine._order.get)
+
+
+@pytest.mark.parametrize("q", ["Is there an email address I can write to about project 6?", "项目二的申报截止日期",
+                               "项目六的联系电话"])
+def test_what_guides_never_say_is_not_answered_by_a_matching_section(engine, q: str) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask(q)
+    assert not a.answered and a.note.startswith("指南中没有关于")
+
+
+def test_address_the_verb_is_not_an_address(engine) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask("What problems does project 5 address?")
+    assert a.answered and a.citations[0].section == "拟解决问题"
+
+
+def test_a_word_with_several_renderings_is_found_by_any() -> None:
+    from rag.answer import Evidence
+
+    ev = Evidence(["响应时间|实时性|时延", "监测"], [1.0, 1.0])
+    assert ev.coverage("服务状态监测实时性≤10 min") == 1.0
+    assert ev.coverage("服务状态监测") == 0.5
+
+
+def test_english_phrases_whose_words_mislead_alone(engine) -> None:  # type: ignore[no-untyped-def]
+    cases = [
+        ("For the finance LLM platform, what speech recognition accuracy is required in open environments?",
+         "项目四", "考核指标", "识别准确率"),
+        ("What's the minimum amount the lead organization has to invest itself for the multimodal project?",
+         "项目二", "资助强度", "承担单位出资"),
+        ("how many invention patents does the smart driving project need to have granted", "项目六", "考核指标",
+         "专利"),
+        ("satellite internet project - what monitoring latency do they require?", "项目三", "考核指标", "实时性"),
+    ]
+    for q, project, section, words in cases:
+        a = engine.ask(q)
+        assert (a.citations[0].project, a.citations[0].section) == (project, section), q
+        assert words in strip_spaces(a.answer), q
+
+
+@pytest.mark.parametrize(("q", "words"), [
+    ("环卫那个要示范多大面积", "面积≥50km2"),  # 多大面积 is not 多 + 大面积
+    ("麻烦把项目五的考核指标给我讲一下", "数据库图片体量"),  # politeness asks for nothing: the opening
+    ("我想了解一下项目二拟解决的问题", "自主能力缺失"),
+    ("項目一的平台同時在線人數至少要支持多少人", "在线人数≥2000"),  # 支持多少 is not only money
+    ("金融大模型項目的高品質指令數據需要多少條", "指令数据≥100"),  # 品質 is the guide's 质量
+])
+def test_colloquial_wording_reaches_the_clause(engine, q: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask(q)
+    assert a.answered and words in strip_spaces(a.answer)
