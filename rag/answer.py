@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from rag.compare import satisfies
 from rag.lexicon import STOPWORDS, TOPIC_ALIASES
 from rag.normalize import normalize, strip_spaces
 from rag.query import WEAK_SECTION_WORDS, Query
@@ -14,11 +16,15 @@ from rag.retrieve import Hit, Retriever
 from rag.types import Answer, Chunk, Citation, Clause
 
 _DIGIT = re.compile(r"\d")
+# 几件, 多少台: "how many" with a measure word asks for a number, not for the word.
+_COUNT_WORD = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
 # A clause longer than this is narrowed to the comma-part that holds the asked metric.
 NARROW_ABOVE = 60
 # Section answered when a project is named without any section or content ("项目二是做什么的").
 DEFAULT_SECTION = "拟解决问题"
 PARTIAL = 0.5
+# Words that join two alternatives in a question (收入或经济效益): either one answers.
+EITHER = frozenset({"或", "或者", "或是"})
 # A project gets a row of a cross answer when its section covers the question at least this
 # share of the best row: 0.7 tolerates one lighter word missing (方言识别或方言支持: 识别 in one
 # project, 支持 in another), not the ask itself; numbers the question names are required (below).
@@ -72,6 +78,11 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
         # for a spoken word the corpus does not know.
         if retriever.idf(word) >= retriever.max_idf:
             content = content.replace(word, f" {zh} ")
+    for alias in TOPIC_ALIASES:
+        # 卫星网络 names 卫星互联网 and is no word of the guide: its pieces (网络) ask nothing.
+        if alias in content and not alias.isascii() and retriever.idf(alias) >= retriever.max_idf:
+            content = content.replace(alias, " ")
+    content, either = _either_or(content, retriever.tokenizer.segment)
     spoken = {zh for _, zh in q.spoken}
     plain = [g for g in q.glossary if g not in spoken and "|" not in g]
     terms = retriever.evidence_terms(" ".join([content, *plain]))
@@ -87,22 +98,38 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
         out.append(strip_spaces(t))
         # A single character is ambiguous (车, 人): half the weight of a word.
         weights.append(retriever.idf(t) * (0.5 if len(t) == 1 and not t.isascii() else 1.0))
-    for alts in dict.fromkeys(g for g in q.glossary if "|" in g):
-        # One ask with several renderings (latency: 响应时间|实时性|时延): weighed as its most common.
+    for alts in dict.fromkeys([*(g for g in q.glossary if "|" in g), *either]):
+        # One ask with several renderings (latency: 响应时间|实时性|时延) or either of two words
+        # (收入或经济效益): met by any, weighed as the most common.
         out.append(alts)
         weights.append(min(retriever.idf(a) for a in alts.split("|")))
     # A piece of a longer word the question also holds (操作 and 系统 of 操作系统) is the same
     # ask again: counted at full weight, pieces scattered over a clause outweighed the one that
     # answers it.
     for i, t in enumerate(out):
-        if "|" not in t and any(t != other and t in other for other in out):
+        if "|" not in t and any(t != other and t in other and "|" not in other for other in out):
             weights[i] *= PIECE_WEIGHT
     return Evidence(out, weights)
 
 
+def _either_or(content: str, segment: Callable[[str], list[str]]) -> tuple[str, list[str]]:
+    """Return content without "A或B" pairs, and each pair as one term "A|B" that either meets."""
+    words = [w for w in segment(content) if w.strip()]
+    alts, keep, i = [], [], 0
+    while i < len(words):
+        if (i + 2 < len(words) and words[i + 1] in EITHER and not function_word(words[i])
+                and not function_word(words[i + 2]) and re.search(r"\w", words[i] + words[i + 2])):
+            alts.append(f"{strip_spaces(words[i])}|{strip_spaces(words[i + 2])}")
+            i += 3
+        else:
+            keep.append(words[i])
+            i += 1
+    return (" ".join(keep), alts) if alts else (content, [])
+
+
 def function_word(term: str) -> bool:
     """Return True if a word is made only of stopwords (哪些项目 = 哪些 + 项目): no evidence."""
-    if term in STOPWORDS:
+    if term in STOPWORDS or _COUNT_WORD.fullmatch(term):
         return True
     return any(term[:i] in STOPWORDS and function_word(term[i:]) for i in range(1, len(term)))
 
@@ -162,8 +189,8 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
     return start, end, ev.coverage(doc_text[start:end])
 
 
-def _metric_coverage(chunk: Chunk, doc_text: str, ev: Evidence, nums: list[str]) -> float:
-    """Return the best coverage of one metric (软件著作权≥5 项) that holds an asked number.
+def _metric_coverage(chunk: Chunk, doc_text: str, ev: Evidence, wanted: Callable[[str], bool]) -> float:
+    """Return the best coverage of one metric (软件著作权≥5 项) whose number is `wanted`.
 
     软件著作权要求是5项的项目 is not 项目二 (软件著作权≥10 项, 授权发明专利≥5 项): the number
     must sit with the metric, not anywhere in the section.
@@ -172,8 +199,7 @@ def _metric_coverage(chunk: Chunk, doc_text: str, ev: Evidence, nums: list[str])
     for clause in chunk.clauses or [Clause(chunk.text, chunk.start, chunk.end)]:
         for g in _parts(clause):
             text = doc_text[g.start : g.end]
-            # Any one: 1亿元（10000万元） names one amount twice.
-            if Evidence(nums, [1.0] * len(nums)).coverage(text) > 0:
+            if wanted(text):
                 best = max(best, ev.coverage(text))
     return best
 
@@ -199,8 +225,17 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     if ev.terms:
         # 哪些项目要求制定标准: only the projects whose section holds the words get a row.
         nums = [t for t in ev.terms if t[0].isdigit() or t[-1].isdigit()]
-        covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, nums) if nums else ev.coverage(h.chunk.text)
-                for h in mine]
+        numbers = Evidence(nums, [1.0] * len(nums))
+        if q.conditions:
+            # 不少于10项: a metric whose number meets the condition (≥15 does, ≥3 does not).
+            covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: satisfies(t, q.conditions))
+                    for h in mine]
+        elif nums:
+            # Any one number: 1亿元（10000万元） names one amount twice.
+            covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: numbers.coverage(t) > 0)
+                    for h in mine]
+        else:
+            covs = [ev.coverage(h.chunk.text) for h in mine]
         keep = ROW_KEEP * max(covs, default=0.0)
         left_out = [h.chunk.project or h.chunk.doc for h, cv in zip(mine, covs, strict=True) if cv < keep or cv == 0]
         mine = [h for h, cv in zip(mine, covs, strict=True) if cv >= keep and cv > 0]
@@ -222,7 +257,7 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     note = ""
     if left_out:
         named = "、".join(left_out[:MAX_NAMED]) + (f" 等 {len(left_out)} 个" if len(left_out) > MAX_NAMED else "")
-        what = "与所问数字相符的内容" if nums else "所问内容"
+        what = "与所问数字相符的内容" if nums or q.conditions else "所问内容"
         note = f"{named}的{section}中没有{what}。"
     return Answer(question, True, answer, cites, rows=table, note=note)
 

@@ -14,7 +14,8 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "拟解决问题", "解决问题", "解决什么问题", "要解决", "解决哪些", "研究内容", "研究什么", "做什么",
         "干什么", "干啥", "主要任务", "研究任务", "建设内容", "目标是什么", "内容是什么", "研发内容",
         "针对什么", "针对哪些", "主要做", "要研究", "研究方向", "痛点", "难点", "难题", "瓶颈", "想解决",
-        "解决什么", "解决啥", "解决的问题", "拟解决的", "要解决的",
+        "解决什么", "解决啥", "解决的问题", "拟解决的", "要解决的", "技术方向", "重点研究", "研究哪些",
+        "研发哪些", "研发什么", "开发哪些", "开发什么",
         "problem", "problems", "solve", "research content", "what does", "what is project", "about",
         "tasks", "task", "objective", "objectives", "scope", "aim", "aims", "goal", "goals",
     ),
@@ -25,7 +26,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "组织方式": (
         "组织方式", "组织形式", "怎么组织", "如何组织", "竞争", "遴选方式", "择优", "定向委托", "揭榜",
-        "怎么选", "如何选", "怎么评", "如何评选", "选拔", "遴选", "评审方式", "怎么确定承担单位", "竞争性",
+        "怎么选", "如何选", "征选", "甄选", "评选", "选定", "选拔方式", "怎么评", "如何评选", "选拔", "遴选", "评审方式", "怎么确定承担单位", "竞争性",
         "organisation", "organization", "organized", "organised", "competition", "competitive",
         "selection method", "how is it organi", "mode of organi",
     ),
@@ -43,7 +44,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "给多少", "各给", "补助多少", "contribute",
         "几个项目", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
         "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "financial support", "award", "awards",
-        "co-funding", "co-financing", "matching", "how much", "contribution", "support",
+        "co-funding", "co-financing", "co-invest", "co-investment", "own funds", "matching funds", "matching", "how much", "contribution", "support",
     ),
     "实施周期": (
         "实施周期", "周期", "多久", "几年", "多长时间", "多少年", "期限", "年限", "时长", "执行期", "实施期",
@@ -53,7 +54,8 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "其他说明": (
         "其他说明", "其他", "说明", "备注", "注意事项", "其它", "补充", "联动", "特别说明", "额外要求",
-        "other notes", "notes", "remarks", "other", "additional", "anything else",
+        "other notes", "notes", "remarks", "other", "additional", "anything else", "special arrangement",
+        "special arrangements", "arrangement", "arrangements",
     ),
 }
 
@@ -75,7 +77,7 @@ TOPIC_ALIASES: dict[str, str] = {
     "自动驾驶": "智驾", "无人驾驶": "智驾", "智能驾驶": "智驾", "智能汽车": "智驾", "车路": "智驾",
     "汽车": "智驾", "驾驶": "智驾", "self-driving": "智驾", "autonomous driving": "智驾",
     "driving": "智驾", "vehicle": "智驾", "vehicles": "智驾", "car": "智驾", "cars": "智驾",
-    "卫星": "卫星互联网", "星链": "卫星互联网", "satellite": "卫星互联网", "satellites": "卫星互联网",
+    "卫星": "卫星互联网", "卫星网络": "卫星互联网", "星链": "卫星互联网", "satellite": "卫星互联网", "satellites": "卫星互联网",
     "金融": "金融大模型", "银行": "金融大模型", "finance": "金融大模型", "financial": "金融大模型",
     "fintech": "金融大模型", "banking": "金融大模型",
     "环卫": "环卫", "清扫": "环卫", "扫地": "环卫", "保洁": "环卫", "垃圾": "环卫", "sanitation": "环卫",
@@ -117,7 +119,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "the address": "地址", "an address": "地址", "address of": "地址", "address for": "地址",
     "mailing address": "地址", "postal address": "地址", "office address": "地址",
     "documents": "材料", "template": "模板", "website": "网址", "reviewers": "评审专家", "experts": "专家",
-    "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
+    "special": "特殊", "intellectual property": "知识产权", "ownership": "归属", "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
     "weather": "天气", "results": "结果", "announced": "公布", "foreign": "外资", "individual": "个人",
     "horizontal": "水平", "vertical": "垂直", "precision": "精度", "operating system": "系统",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
@@ -131,10 +133,17 @@ SPOKEN_REWRITES: dict[str, str] = {
     "卖出多少": "销售 收入 多少", "营收": "销售 收入", "销售额": "销售 收入",
     "赚多少钱": "经济效益多少", "赚了多少": "经济效益多少", "赚多少": "经济效益多少", "挣多少钱": "经济效益多少",
     "创收": "收入",
+    # "Within the project period" qualifies every target (执行期内…经济效益); it does not ask the period.
+    "执行期内": " ", "实施期内": " ", "项目期内": " ", "周期内": " ",
     # English phrases whose words alone mean something else: the lead organization's own
     # money is 承担单位出资, not 组织方式; granted patents are 授权, not a grant.
     "lead organization": "承担单位", "lead organisation": "承担单位", "leading organization": "承担单位",
     "undertaking unit": "承担单位", "undertaking organization": "承担单位", "lead unit": "承担单位",
+    "undertaking company": "承担单位", "undertaking enterprise": "承担单位", "lead company": "承担单位",
+    "lead enterprise": "承担单位",
+    # Taiwan and Hong Kong wording that character conversion leaves as it is (數位 → 数位, not 数字).
+    "数位": "数字", "网路": "网络", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
+    "影像": "图像", "晶片": "芯片", "营运": "运营",
     "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
     "to be granted": "授权", "get granted": "授权", "granted invention": "授权 invention",
 }
@@ -143,7 +152,8 @@ SPOKEN_REWRITES: dict[str, str] = {
 # of these is not answered by a section that happens to match its other words, when the guide
 # indeed lacks the word ("project 6's email address" is not 项目六 · 拟解决问题).
 OFF_GUIDE = frozenset(
-    "截止 截止日期 截止时间 联系人 联系方式 电话 邮箱 地址 网址 模板 评审专家 利率 贷款 保证金 天气 公布 材料".split()
+    "截止 截止日期 截止时间 联系人 联系方式 电话 邮箱 地址 网址 模板 评审专家 利率 贷款 保证金 天气 公布 材料 "
+    "知识产权 归属".split()
 )
 
 # Words that carry no content in a question; they must not count as evidence.
@@ -161,6 +171,10 @@ STOPWORDS = frozenset(
     "涉及 包含 包括 含有 含 提到 提及 关于 有关 涵盖 最 多 少 更 比较 较 提出 提 至少 只 只有 是不是 不是 "
     # Degree questions and a caller's politeness (麻烦讲一下, 我想了解) ask for nothing themselves.
     "多大 多高 多快 多远 多宽 麻烦 讲 讲讲 说 说说 介绍 了解 告诉 帮 帮忙 看看 查 查询 排在 排 给我 想要 "
+    # Plans, targets and bounds (计划, 目标, 下限为何, 恰好为) frame the ask; 第 and measure words
+    # (几件, 多少台) are left over from numbers and positions.
+    "就 而言 须 必须 务必 计划 打算 准备 目标 下限 上限 为何 何 恰好 正好 刚好 定为 写 写的 类型 种类 类别 哪类 哪种 第 "
+    "件 台 辆 条 张 位 名 次 套 批 种 类 座 款 份 笔 例 "
     # Modifiers a table of every project answers as well as any: 这批项目的周期, 最长做几年.
     "这批 本批 该批 这一批 最长 最短 最多 最少 最高 最低 最大 最小 采用 采取 属于 特别 特殊 各自 可以 能够 "
     "the a an of for to in on is are was be what which who whom how does do did much many about "

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from rag.compare import Condition, conditions
 from rag.lexicon import (
     ENGLISH_GLOSSARY,
     ENGLISH_NUMBERS,
@@ -21,7 +22,7 @@ _ENG = "|".join(sorted(ENGLISH_NUMBERS, key=len, reverse=True))
 # Every way people were seen to write "project four": 项目四 项目4 项目肆 第四个项目 4号项目 project 4.
 PROJECT_PATTERNS = [
     re.compile(rf"项目\s*(?:第\s*)?({_NUM})(?:号|个)?"),
-    re.compile(rf"第\s*({_NUM})\s*(?:个|项|号)?\s*(?:的\s*)?(?:项目|课题|专项)"),
+    re.compile(rf"第\s*({_NUM})\s*(?:个|项|号)?\s*(?:的\s*)?(?:那\s*个\s*|这\s*个\s*)?(?:项目|课题|专项|project)"),
     re.compile(rf"({_NUM})\s*号\s*(?:项目)?"),
     # 第六项 on its own: a guide's projects are its numbered items (but not 第六项目's 项目 twice).
     re.compile(rf"第\s*({_NUM})\s*项(?!目)"),
@@ -29,10 +30,12 @@ PROJECT_PATTERNS = [
     re.compile(rf"\b(?:the\s+)?({_ENG}|\d{{1,2}}(?:st|nd|rd|th))\s+project\b"),
     re.compile(r"(?<![a-z])p\s?(\d{1,2})(?!\d)"),  # P2, as help-desk notes abbreviate
 ]
+# 头一个项目, 首个项目: the first (第一个项目 is one of PROJECT_PATTERNS).
+FIRST_PROJECT = re.compile(r"(?:头|首)\s*(?:一\s*)?个\s*(?:的\s*)?(?:项目|课题)")
 # Projects counted from the end (倒数第二个项目, 最后一个项目, the last project): 1 is the last.
 FROM_END_PATTERNS = [
     (re.compile(rf"倒数\s*第\s*({_NUM})\s*(?:个|项)?\s*(?:的\s*)?(?:项目|课题)?"), None),
-    (re.compile(r"最后\s*(?:一)?\s*(?:个|项)\s*(?:的\s*)?(?:项目|课题)?|\b(?:the\s+)?(?:last|final)\s+project\b"), 1),
+    (re.compile(r"最后\s*(?:一\s*|那\s*)?(?:个|项)\s*(?:的\s*)?(?:项目|课题)?|\b(?:the\s+)?(?:last|final)\s+project\b"), 1),
     (re.compile(r"\b(?:the\s+)?(?:second|2nd)[- ](?:to[- ])?last\s+project\b"), 2),
 ]
 # Words that say "a number, please": the answer should be the clause that holds it.
@@ -105,6 +108,8 @@ class Query:
     # Spoken Chinese words with the guide's term for them (区里 → 区级): the word itself stays
     # in the content, and evidence uses whichever of the two the corpus knows.
     spoken: list[tuple[str, str]] = field(default_factory=list)
+    # Numeric conditions of a question about several projects (不少于10项): rows must meet them.
+    conditions: list[Condition] = field(default_factory=list)
 
     @property
     def has_project(self) -> bool:
@@ -137,6 +142,9 @@ def understand(question: str, topics: Iterable[str] = (),
         rest = rest.replace(spoken, f" {written} ")
     q = Query(raw=question, norm=norm, english=sum(c.isascii() and c.isalpha() for c in norm) > len(norm) / 2,
               cross=CROSS_MARKERS.search(norm) is not None)
+    if FIRST_PROJECT.search(rest):
+        q.project_numbers.append(1)
+    rest = FIRST_PROJECT.sub(" ", rest)
     for pat, fixed in FROM_END_PATTERNS:
         for m in pat.finditer(rest):
             q.from_end.append(fixed or _number(m.group(1)))
@@ -155,6 +163,9 @@ def understand(question: str, topics: Iterable[str] = (),
             q.topic_words.append(word)
             if not q.project_numbers:
                 rest = rest.replace(word, " ")
+    if q.cross or not q.has_project:
+        # Asked of one project, 在线人数≥2000 is evidence as written; across projects, a condition.
+        q.conditions, rest = conditions(rest)
     for alias, word in _ALIASES:
         # The alias stays in the content: 汽车 names 智驾 and is also what a clause counts.
         if _contains(rest, alias) and word not in q.topic_words:

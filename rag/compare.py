@@ -1,0 +1,62 @@
+"""Numeric conditions in questions (不少于10项, more than 1000万元) and whether a metric meets them."""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_N = r"(\d+(?:\.\d+)?)"
+# Words before a number, by the comparison they ask for. Strict words stay strict: 超过 10 is
+# not met by ≥10, 不少于 10 is. Longer words first, so 不超过 is never read as 超过.
+_BEFORE: list[tuple[str, str]] = [
+    (">=", r"不少于|不低于|不小于|至少|起码|最少|no less than|not less than|at least|minimum of|min\.?"),
+    ("<=", r"不超过|不高于|不大于|不多于|至多|最多|no more than|not more than|at most|up to|maximum of|max\.?"),
+    (">", r"超过|大于|高于|多于|more than|greater than|over|above|exceeding|exceeds?"),
+    ("<", r"少于|低于|小于|less than|fewer than|under|below"),
+    (">=", r"≥|>="),
+    ("<=", r"≤|<="),
+    (">", r">"),
+    ("<", r"<"),
+]
+# Words after a number (10项以上, 500万元以内), with up to a short unit between.
+_AFTER: list[tuple[str, str]] = [
+    (">=", r"及以上|或以上|以上|或更多|起|\+|or more|and above|or above"),
+    ("<=", r"及以下|或以下|以下|以内|之内|or less|or fewer|and below"),
+]
+_UNIT = r"\s*(?:万元|亿元|万|亿|项|个|人|家|张|类|辆|条|年|km2|tb|pb|%|[a-z]{0,6})?\s*"
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
+}
+# A word must start a word ("cover 38" is not "over 38"); a sign may follow one (gpu≥800).
+_PATTERNS = [(op, re.compile(rf"{'(?<![a-z])' * words[0].isalnum()}(?:{words})\s*{_N}")) for op, words in _BEFORE] + [
+    (op, re.compile(rf"{_N}{_UNIT}(?:{words})")) for op, words in _AFTER
+]
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A number the answer must be compared with: op is one of >=, <=, >, <."""
+
+    op: str
+    value: float
+
+    def met_by(self, number: float) -> bool:
+        return _OPS[self.op](number, self.value)
+
+
+def conditions(text: str) -> tuple[list[Condition], str]:
+    """Return the numeric conditions a normalised question states and the text without them."""
+    found: list[Condition] = []
+    for op, pat in _PATTERNS:
+        for m in pat.finditer(text):
+            found.append(Condition(op, float(m.group(1))))
+        text = pat.sub(" ", text)
+    return found, text
+
+
+def satisfies(text: str, conds: list[Condition]) -> bool:
+    """Return True if some number in text meets every condition (one metric: 授权发明专利≥15 项)."""
+    return any(all(c.met_by(float(n)) for c in conds) for n in _NUMBER.findall(text))
