@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.compare import satisfies
 from rag.lexicon import STOPWORDS, TOPIC_ALIASES
 from rag.normalize import normalize, strip_spaces
 from rag.query import WEAK_SECTION_WORDS, Query
 from rag.retrieve import Hit, Retriever
-from rag.types import Answer, Chunk, Citation, Clause
+from rag.types import Chunk, Citation, Clause
 
 _DIGIT = re.compile(r"\d")
 # 几件, 多少台: "how many" with a measure word asks for a number, not for the word.
@@ -25,12 +24,6 @@ DEFAULT_SECTION = "拟解决问题"
 PARTIAL = 0.5
 # Words that join two alternatives in a question (收入或经济效益): either one answers.
 EITHER = frozenset({"或", "或者", "或是"})
-# A project gets a row of a cross answer when its section covers the question at least this
-# share of the best row: 0.7 tolerates one lighter word missing (方言识别或方言支持: 识别 in one
-# project, 支持 in another), not the ask itself; numbers the question names are required (below).
-ROW_KEEP = 0.7
-# Projects named in "not mentioned by" notes; beyond this a count (100 guides × 7 projects).
-MAX_NAMED = 10
 
 
 # Weight of a question word that is part of a longer question word (see `evidence_for`); half,
@@ -134,7 +127,7 @@ def function_word(term: str) -> bool:
     return any(term[:i] in STOPWORDS and function_word(term[i:]) for i in range(1, len(term)))
 
 
-def _parts(clause: Clause) -> list[Clause]:
+def metric_groups(clause: Clause) -> list[Clause]:
     """Split a clause on commas into metric groups: a part without a number qualifies the next."""
     pieces, pos = [], clause.start
     for seg in re.split(r"(，|,)", clause.text):
@@ -180,7 +173,7 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
     best = clauses[int(np.argmax(scores))]
     start, end = best.start, best.end
     if end - start > NARROW_ABOVE and ev.terms:
-        groups = _parts(best)
+        groups = metric_groups(best)
         covs = [ev.coverage(doc_text[g.start : g.end]) for g in groups]
         top = max(covs)
         if top > 0 and covs.count(top) == 1:
@@ -189,77 +182,9 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
     return start, end, ev.coverage(doc_text[start:end])
 
 
-def _metric_coverage(chunk: Chunk, doc_text: str, ev: Evidence, wanted: Callable[[str], bool]) -> float:
-    """Return the best coverage of one metric (软件著作权≥5 项) whose number is `wanted`.
-
-    软件著作权要求是5项的项目 is not 项目二 (软件著作权≥10 项, 授权发明专利≥5 项): the number
-    must sit with the metric, not anywhere in the section.
-    """
-    best = 0.0
-    for clause in chunk.clauses or [Clause(chunk.text, chunk.start, chunk.end)]:
-        for g in _parts(clause):
-            text = doc_text[g.start : g.end]
-            if wanted(text):
-                best = max(best, ev.coverage(text))
-    return best
-
-
 def citation(chunk: Chunk, doc_text: str, start: int, end: int, score: float) -> Citation:
     return Citation(chunk.doc, chunk.project, chunk.project_title, chunk.section, doc_text[start:end], start, end,
                     score, chunk.start, chunk.end)
-
-
-def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str], section: str,
-                max_chars: int, ev: Evidence | None = None) -> Answer:
-    """Answer a section asked of no project: one cited row per project, identical rows merged.
-
-    With evidence (各项目授权发明专利要求) each row is the clause that holds it; without, the
-    section's opening clauses.
-    """
-    rows: dict[str, tuple[list[str], str]] = {}
-    cites = []
-    ev = ev or Evidence([], [])
-    mine = sorted((h for h in hits if h.chunk.section == section), key=lambda h: (h.chunk.doc, h.index))
-    left_out: list[str] = []
-    nums: list[str] = []
-    if ev.terms:
-        # 哪些项目要求制定标准: only the projects whose section holds the words get a row.
-        nums = [t for t in ev.terms if t[0].isdigit() or t[-1].isdigit()]
-        numbers = Evidence(nums, [1.0] * len(nums))
-        if q.conditions:
-            # 不少于10项: a metric whose number meets the condition (≥15 does, ≥3 does not).
-            covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: satisfies(t, q.conditions))
-                    for h in mine]
-        elif nums:
-            # Any one number: 1亿元（10000万元） names one amount twice.
-            covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: numbers.coverage(t) > 0)
-                    for h in mine]
-        else:
-            covs = [ev.coverage(h.chunk.text) for h in mine]
-        keep = ROW_KEEP * max(covs, default=0.0)
-        left_out = [h.chunk.project or h.chunk.doc for h, cv in zip(mine, covs, strict=True) if cv < keep or cv == 0]
-        mine = [h for h, cv in zip(mine, covs, strict=True) if cv >= keep and cv > 0]
-    if not mine:
-        return Answer(question, False, "", [], suggestions(hits, 3), note="指南中没有找到这个问题的答案。")
-    for h in mine:
-        c = h.chunk
-        s, e, _ = best_span(c, texts[c.doc], q, ev, None, max_chars)
-        text = texts[c.doc][s:e]
-        key = strip_spaces(text)
-        label = c.project or c.doc
-        if key in rows:
-            rows[key][0].append(label)
-        else:
-            rows[key] = ([label], text)
-        cites.append(citation(c, texts[c.doc], s, e, h.score))
-    table = list(rows.values())
-    answer = "\n".join(f"{'、'.join(labels)}：{text}" for labels, text in table)
-    note = ""
-    if left_out:
-        named = "、".join(left_out[:MAX_NAMED]) + (f" 等 {len(left_out)} 个" if len(left_out) > MAX_NAMED else "")
-        what = "与所问数字相符的内容" if nums or q.conditions else "所问内容"
-        note = f"{named}的{section}中没有{what}。"
-    return Answer(question, True, answer, cites, rows=table, note=note)
 
 
 def suggestions(hits: list[Hit], n: int) -> list[str]:

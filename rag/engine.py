@@ -10,14 +10,13 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from rag import index as idx
+from rag.across import answer_across
 from rag.answer import (
     DEFAULT_SECTION,
-    Evidence,
     best_span,
     citation,
     evidence_for,
     function_word,
-    rows_answer,
     suggestions,
 )
 from rag.cache import LRU
@@ -35,15 +34,9 @@ log = logging.getLogger("rag")
 # How many top passages compete on evidence for the answer: one project's seven sections, so a
 # dense ranking that misreads an English question cannot hide the section holding the words.
 RERANK_DEPTH = 7
-# A section asked of no project is answered by one project only when that project's section
-# holds most of what was asked (哪些项目需要区级财政资助 → 项目一), not merely one word of it.
-SINGLE_PROJECT_COVERAGE = 0.7
 # Worth about one missing verb (开发, 要求) of a short question: a number question's answer
 # is a span with a number even when a prose section repeats more of the question's words.
 NUMBER_BONUS = 0.35
-# Passages searched for the section a cross question without a section word asks about: a
-# whole 7 × 7 guide, so a dense ranking that puts other sections first cannot hide it.
-CROSS_POOL = 49
 
 
 @dataclass
@@ -269,7 +262,7 @@ class Engine:
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note=f"指南中没有关于“{absent[0]}”的内容。")
         if not labels and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
-            across = self._across(question, q, hits, ev)
+            across = answer_across(question, q, hits, ev, self.texts, s)
             if across is not None:
                 timings.add("extract", t)
                 return across
@@ -308,40 +301,6 @@ class Engine:
             cites.append(citation(c, self.texts[c.doc], c.start, c.end, h.score))
         return Answer(question, True, self.texts[chunk.doc][start:end], cites)
 
-
-
-    def _across(self, question: str, q: Query, hits: list[Hit], ev: Evidence) -> Answer | None:
-        """Answer a question that names no project: a row per project, an abstention, or None.
-
-        None means one project's section answers it (哪些项目需要区级财政资助 → 项目一 alone
-        holds the words) and the single-clause path should take it.
-        """
-        s = self.settings
-        section = (q.sections or q.weak_sections or [""])[0]
-        if not section and ev.terms:
-            # 哪些项目的经济效益含降本增效: no section word, so the section holding the words best.
-            pool = hits[:CROSS_POOL]
-            section = max(pool, key=lambda h: ev.coverage(h.chunk.text)).chunk.section or ""
-        if not section:
-            return None
-        covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == section]
-        top = max(covs, default=0.0)
-        tied = covs.count(top) > 1
-        missing = Answer(question, False, "", [], suggestions(hits, s.suggestions), note="指南中没有找到这个问题的答案。")
-        if q.cross or q.sections:
-            if ev.terms and top < s.min_evidence:
-                # Asked of every project, with words no section holds (什么时候拨付): not answered here.
-                return missing
-            if q.sections and not q.cross and ev.terms and not tied and top < SINGLE_PROJECT_COVERAGE:
-                return missing
-            if q.cross or not ev.terms or tied:
-                return rows_answer(question, q, hits, self.texts, section, s.answer_max_chars, ev)
-            return None
-        # A weak section word (各项目授权发明专利要求 without 各项目): rows only when several
-        # projects hold the words equally well.
-        if top >= SINGLE_PROJECT_COVERAGE and tied:
-            return rows_answer(question, q, hits, self.texts, section, s.answer_max_chars, ev)
-        return None
 
 
 def validate(question: object, max_chars: int) -> str:

@@ -1,0 +1,128 @@
+"""Answer a question asked of several projects: a cited row for each project that holds it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rag.answer import Evidence, best_span, citation, metric_groups, suggestions
+from rag.compare import satisfies
+from rag.normalize import strip_spaces
+from rag.query import Query
+from rag.retrieve import Hit
+from rag.settings import Settings
+from rag.types import Answer, Chunk, Clause
+
+# A section asked of no project is answered by one project only when that project's section
+# holds most of what was asked (哪些项目需要区级财政资助 → 项目一), not merely one word of it.
+SINGLE_PROJECT_COVERAGE = 0.7
+# Passages searched for the section a cross question without a section word asks about: a
+# whole 7 × 7 guide, so a dense ranking that puts other sections first cannot hide it.
+CROSS_POOL = 49
+# A project gets a row of a cross answer when its section covers the question at least this
+# share of the best row: 0.7 tolerates one lighter word missing (方言识别或方言支持: 识别 in one
+# project, 支持 in another), not the ask itself; numbers the question names are required (below).
+ROW_KEEP = 0.7
+# Projects named in "not mentioned by" notes; beyond this a count (100 guides × 7 projects).
+MAX_NAMED = 10
+
+
+def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: dict[str, str],
+                  s: Settings) -> Answer | None:
+    """Answer a question that names no project: a row per project, an abstention, or None.
+
+    None means one project's section answers it (哪些项目需要区级财政资助 → 项目一 alone
+    holds the words) and the single-clause path should take it.
+    """
+    section = (q.sections or q.weak_sections or [""])[0]
+    if not section and ev.terms:
+        # 哪些项目的经济效益含降本增效: no section word, so the section holding the words best.
+        pool = hits[:CROSS_POOL]
+        section = max(pool, key=lambda h: ev.coverage(h.chunk.text)).chunk.section or ""
+    if not section:
+        return None
+    covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == section]
+    top = max(covs, default=0.0)
+    tied = covs.count(top) > 1
+    missing = Answer(question, False, "", [], suggestions(hits, s.suggestions), note="指南中没有找到这个问题的答案。")
+    if q.cross or q.sections:
+        if ev.terms and top < s.min_evidence:
+            # Asked of every project, with words no section holds (什么时候拨付): not answered here.
+            return missing
+        if q.sections and not q.cross and ev.terms and not tied and top < SINGLE_PROJECT_COVERAGE:
+            return missing
+        if q.cross or not ev.terms or tied:
+            return rows_answer(question, q, hits, texts, section, s.answer_max_chars, ev)
+        return None
+    # A weak section word (各项目授权发明专利要求 without 各项目): rows only when several
+    # projects hold the words equally well.
+    if top >= SINGLE_PROJECT_COVERAGE and tied:
+        return rows_answer(question, q, hits, texts, section, s.answer_max_chars, ev)
+    return None
+
+
+def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str], section: str,
+                max_chars: int, ev: Evidence | None = None) -> Answer:
+    """Answer a section asked of no project: one cited row per project, identical rows merged.
+
+    With evidence (各项目授权发明专利要求) each row is the clause that holds it; without, the
+    section's opening clauses.
+    """
+    rows: dict[str, tuple[list[str], str]] = {}
+    cites = []
+    ev = ev or Evidence([], [])
+    mine = sorted((h for h in hits if h.chunk.section == section), key=lambda h: (h.chunk.doc, h.index))
+    left_out: list[str] = []
+    nums: list[str] = []
+    if ev.terms:
+        # 哪些项目要求制定标准: only the projects whose section holds the words get a row.
+        nums = [t for t in ev.terms if t[0].isdigit() or t[-1].isdigit()]
+        numbers = Evidence(nums, [1.0] * len(nums))
+        if q.conditions:
+            # 不少于10项: a metric whose number meets the condition (≥15 does, ≥3 does not).
+            covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: satisfies(t, q.conditions))
+                    for h in mine]
+        elif nums:
+            # Any one number: 1亿元（10000万元） names one amount twice.
+            covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: numbers.coverage(t) > 0)
+                    for h in mine]
+        else:
+            covs = [ev.coverage(h.chunk.text) for h in mine]
+        keep = ROW_KEEP * max(covs, default=0.0)
+        left_out = [h.chunk.project or h.chunk.doc for h, cv in zip(mine, covs, strict=True) if cv < keep or cv == 0]
+        mine = [h for h, cv in zip(mine, covs, strict=True) if cv >= keep and cv > 0]
+    if not mine:
+        return Answer(question, False, "", [], suggestions(hits, 3), note="指南中没有找到这个问题的答案。")
+    for h in mine:
+        c = h.chunk
+        s, e, _ = best_span(c, texts[c.doc], q, ev, None, max_chars)
+        text = texts[c.doc][s:e]
+        key = strip_spaces(text)
+        label = c.project or c.doc
+        if key in rows:
+            rows[key][0].append(label)
+        else:
+            rows[key] = ([label], text)
+        cites.append(citation(c, texts[c.doc], s, e, h.score))
+    table = list(rows.values())
+    answer = "\n".join(f"{'、'.join(labels)}：{text}" for labels, text in table)
+    note = ""
+    if left_out:
+        named = "、".join(left_out[:MAX_NAMED]) + (f" 等 {len(left_out)} 个" if len(left_out) > MAX_NAMED else "")
+        what = "与所问数字相符的内容" if nums or q.conditions else "所问内容"
+        note = f"{named}的{section}中没有{what}。"
+    return Answer(question, True, answer, cites, rows=table, note=note)
+
+
+def _metric_coverage(chunk: Chunk, doc_text: str, ev: Evidence, wanted: Callable[[str], bool]) -> float:
+    """Return the best coverage of one metric (软件著作权≥5 项) whose number is `wanted`.
+
+    软件著作权要求是5项的项目 is not 项目二 (软件著作权≥10 项, 授权发明专利≥5 项): the number
+    must sit with the metric, not anywhere in the section.
+    """
+    best = 0.0
+    for clause in chunk.clauses or [Clause(chunk.text, chunk.start, chunk.end)]:
+        for g in metric_groups(clause):
+            text = doc_text[g.start : g.end]
+            if wanted(text):
+                best = max(best, ev.coverage(text))
+    return best
