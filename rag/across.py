@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from rag.answer import Evidence, best_span, citation, metric_groups, suggestions
 from rag.compare import satisfies
@@ -37,10 +38,11 @@ def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts:
     if not section and ev.terms:
         # 哪些项目的经济效益含降本增效: no section word, so the section holding the words best.
         pool = hits[:CROSS_POOL]
-        section = max(pool, key=lambda h: ev.coverage(h.chunk.text)).chunk.section or ""
+        section = max(pool, key=lambda h: ev.coverage(h.chunk.text + (h.chunk.section or ""))).chunk.section or ""
     if not section:
         return None
-    covs = [ev.coverage(h.chunk.text) for h in hits if h.chunk.section == section]
+    # The heading counts: 是否一律采公开竞争方式组织 names 组织方式 out of order.
+    covs = [ev.coverage(h.chunk.text + section) for h in hits if h.chunk.section == section]
     top = max(covs, default=0.0)
     tied = covs.count(top) > 1
     missing = Answer(question, False, "", [], suggestions(hits, s.suggestions), note="指南中没有找到这个问题的答案。")
@@ -73,7 +75,7 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     mine = sorted((h for h in hits if h.chunk.section == section), key=lambda h: (h.chunk.doc, h.index))
     left_out: list[str] = []
     nums: list[str] = []
-    if ev.terms:
+    if ev.terms or q.conditions:
         # 哪些项目要求制定标准: only the projects whose section holds the words get a row.
         nums = [t for t in ev.terms if t[0].isdigit() or t[-1].isdigit()]
         numbers = Evidence(nums, [1.0] * len(nums))
@@ -86,7 +88,13 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
             covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: numbers.coverage(t) > 0)
                     for h in mine]
         else:
-            covs = [ev.coverage(h.chunk.text) for h in mine]
+            covs = [ev.coverage(h.chunk.text + section) for h in mine]
+        if q.conditions and not any(covs):
+            # No project meets it (有没有超过三年的): the whole table answers, with a note saying so.
+            unmet = "、".join(f"{c.op}{c.value:g}" for c in q.conditions)
+            plain = rows_answer(question, replace(q, conditions=[]), hits, texts, section, max_chars, ev)
+            plain.note = f"没有项目的{section}符合所问条件（{unmet}）。"
+            return plain
         keep = ROW_KEEP * max(covs, default=0.0)
         left_out = [h.chunk.project or h.chunk.doc for h, cv in zip(mine, covs, strict=True) if cv < keep or cv == 0]
         mine = [h for h, cv in zip(mine, covs, strict=True) if cv >= keep and cv > 0]
@@ -124,5 +132,5 @@ def _metric_coverage(chunk: Chunk, doc_text: str, ev: Evidence, wanted: Callable
         for g in metric_groups(clause):
             text = doc_text[g.start : g.end]
             if wanted(text):
-                best = max(best, ev.coverage(text))
+                best = max(best, ev.coverage(text) if ev.terms else 1.0)
     return best

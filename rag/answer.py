@@ -22,8 +22,8 @@ NARROW_ABOVE = 60
 # Section answered when a project is named without any section or content ("项目二是做什么的").
 DEFAULT_SECTION = "拟解决问题"
 PARTIAL = 0.5
-# Words that join two alternatives in a question (收入或经济效益): either one answers.
-EITHER = frozenset({"或", "或者", "或是"})
+# Words that join alternatives in a question (收入或经济效益, 国家/行业/团体标准): any one answers.
+EITHER = frozenset({"或", "或者", "或是", "/"})
 
 
 # Weight of a question word that is part of a longer question word (see `evidence_for`); half,
@@ -106,14 +106,21 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
 
 
 def _either_or(content: str, segment: Callable[[str], list[str]]) -> tuple[str, list[str]]:
-    """Return content without "A或B" pairs, and each pair as one term "A|B" that either meets."""
+    """Return content without "A或B" / "A/B/C" chains, and each chain as one term "A|B|C"."""
     words = [w for w in segment(content) if w.strip()]
+
+    def asks(w: str) -> bool:
+        return not function_word(w) and re.search(r"\w", w) is not None
+
     alts, keep, i = [], [], 0
     while i < len(words):
-        if (i + 2 < len(words) and words[i + 1] in EITHER and not function_word(words[i])
-                and not function_word(words[i + 2]) and re.search(r"\w", words[i] + words[i + 2])):
-            alts.append(f"{strip_spaces(words[i])}|{strip_spaces(words[i + 2])}")
-            i += 3
+        chain, j = [words[i]], i
+        while j + 2 < len(words) and words[j + 1] in EITHER and asks(words[j]) and asks(words[j + 2]):
+            chain.append(words[j + 2])
+            j += 2
+        if len(chain) > 1:
+            alts.append("|".join(strip_spaces(w) for w in chain))
+            i = j + 1
         else:
             keep.append(words[i])
             i += 1
@@ -177,8 +184,19 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
         covs = [ev.coverage(doc_text[g.start : g.end]) for g in groups]
         top = max(covs)
         if top > 0 and covs.count(top) == 1:
-            g = groups[covs.index(top)]
-            start, end = g.start, g.end
+            k = covs.index(top)
+            start, end = groups[k].start, groups[k].end
+            # 定位水平精度≥20cm，垂直精度≥40cm asked for 垂直精度: the best part holds the subject,
+            # the next the asked attribute; a part holding asked words the best lacks joins it.
+            lacking = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
+                       if Evidence([t], [1.0]).coverage(doc_text[start:end]) < 1.0]
+            if lacking:
+                rest = Evidence([t for t, _ in lacking], [w for _, w in lacking])
+                extra = [rest.coverage(doc_text[g.start : g.end]) if i != k else 0.0 for i, g in enumerate(groups)]
+                m = int(np.argmax(extra))
+                lo, hi = min(start, groups[m].start), max(end, groups[m].end)
+                if extra[m] > 0 and hi - lo <= max_chars:
+                    start, end = lo, hi
     return start, end, ev.coverage(doc_text[start:end])
 
 

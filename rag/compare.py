@@ -7,7 +7,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-_N = r"(\d+(?:\.\d+)?)"
+_N = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,3})"
+# Chinese numerals a condition may be written in (超过三年); 十 alone is ten, 十二 twelve, 二十 twenty.
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # Words before a number, by the comparison they ask for. Strict words stay strict: 超过 10 is
 # not met by ≥10, 不少于 10 is. Longer words first, so 不超过 is never read as 超过.
 _BEFORE: list[tuple[str, str]] = [
@@ -15,10 +17,7 @@ _BEFORE: list[tuple[str, str]] = [
     ("<=", r"不超过|不高于|不大于|不多于|至多|最多|no more than|not more than|at most|up to|maximum of|max\.?"),
     (">", r"超过|大于|高于|多于|more than|greater than|over|above|exceeding|exceeds?"),
     ("<", r"少于|低于|小于|less than|fewer than|under|below"),
-    (">=", r"≥|>="),
-    ("<=", r"≤|<="),
-    (">", r">"),
-    ("<", r"<"),
+    # Not ≥ or ≤: a question that writes "≥10项" quotes the guide and means that figure.
 ]
 # Words after a number (10项以上, 500万元以内), with up to a short unit between.
 _AFTER: list[tuple[str, str]] = [
@@ -52,9 +51,18 @@ def conditions(text: str) -> tuple[list[Condition], str]:
     found: list[Condition] = []
     for op, pat in _PATTERNS:
         for m in pat.finditer(text):
-            found.append(Condition(op, float(m.group(1))))
+            found.append(Condition(op, _value(m.group(1))))
         text = pat.sub(" ", text)
     return found, text
+
+
+def _value(token: str) -> float:
+    if token[0].isdigit():
+        return float(token)
+    tens, _, ones = token.rpartition("十")
+    if "十" not in token:
+        return float(_CN.get(token, 0))
+    return float(_CN.get(tens, 1) * 10 + _CN.get(ones, 0))
 
 
 def satisfies(text: str, conds: list[Condition]) -> bool:

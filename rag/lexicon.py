@@ -22,13 +22,14 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "考核指标": (
         "考核指标", "考核", "指标", "验收", "kpi", "绩效", "达到什么", "要达到", "要求达到", "技术指标",
         "performance", "indicator", "indicators", "metric", "metrics", "targets", "deliverables",
-        "assessment", "evaluation criteria",
+        "assessment", "evaluation criteria", "expected outcomes", "outcomes", "milestones",
     ),
     "组织方式": (
         "组织方式", "组织形式", "怎么组织", "如何组织", "竞争", "遴选方式", "择优", "定向委托", "揭榜",
         "怎么选", "如何选", "征选", "甄选", "评选", "选定", "选拔方式", "怎么评", "如何评选", "选拔", "遴选", "评审方式", "怎么确定承担单位", "竞争性",
         "organisation", "organization", "organized", "organised", "competition", "competitive",
-        "selection method", "how is it organi", "mode of organi",
+        "selection method", "how is it organi", "mode of organi", "selection process", "selected", "tender",
+        "bidding", "open call",
     ),
     "申报条件": (
         "申报条件", "申请条件", "申报资格", "资格", "谁能申报", "谁可以申报", "谁能申请", "谁可以申请",
@@ -44,7 +45,8 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "给多少", "各给", "补助多少", "contribute",
         "几个项目", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
         "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "financial support", "award", "awards",
-        "co-funding", "co-financing", "co-invest", "co-investment", "own funds", "matching funds", "matching", "how much", "contribution", "support",
+        "co-funding", "co-financing", "co-invest", "co-investment", "own funds", "matching funds",
+        "funding cap", "ceiling", "maximum funding", "self-financing", "self-funding", "matching", "how much", "contribution", "support",
     ),
     "实施周期": (
         "实施周期", "周期", "多久", "几年", "多长时间", "多少年", "期限", "年限", "时长", "执行期", "实施期",
@@ -74,14 +76,15 @@ ENGLISH_NUMBERS: dict[str, int] = {
 # Colloquial and English names of topics → a word that occurs in project titles. The project
 # itself is found by matching that word against the titles of the guides in the corpus.
 TOPIC_ALIASES: dict[str, str] = {
-    "自动驾驶": "智驾", "无人驾驶": "智驾", "智能驾驶": "智驾", "智能汽车": "智驾", "车路": "智驾",
+    "自动驾驶": "智驾", "无人驾驶": "智驾", "自驾": "智驾", "无人车": "智驾", "智能驾驶": "智驾", "智能汽车": "智驾", "车路": "智驾",
     "汽车": "智驾", "驾驶": "智驾", "self-driving": "智驾", "autonomous driving": "智驾",
     "driving": "智驾", "vehicle": "智驾", "vehicles": "智驾", "car": "智驾", "cars": "智驾",
     "卫星": "卫星互联网", "卫星网络": "卫星互联网", "星链": "卫星互联网", "satellite": "卫星互联网", "satellites": "卫星互联网",
     "金融": "金融大模型", "银行": "金融大模型", "finance": "金融大模型", "financial": "金融大模型",
     "fintech": "金融大模型", "banking": "金融大模型",
     "环卫": "环卫", "清扫": "环卫", "扫地": "环卫", "保洁": "环卫", "垃圾": "环卫", "sanitation": "环卫",
-    "street cleaning": "环卫", "cleaning": "环卫", "road sweeping": "环卫",
+    "street cleaning": "环卫", "cleaning": "环卫", "road sweeping": "环卫", "street sweeping": "环卫",
+    "sweeping": "环卫", "mountain city": "环卫", "mountain-city": "环卫",
     "文旅": "文旅", "旅游": "文旅", "文化旅游": "文旅", "tourism": "文旅", "culture and tourism": "文旅",
     "cultural tourism": "文旅", "travel": "文旅",
     "多模态": "多模态", "multimodal": "多模态", "multi-modal": "多模态", "生成大模型": "多模态生成",
@@ -107,7 +110,8 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "equipment": "装备", "gpu": "gpu", "cpu": "cpu", "computing power": "算力", "compute": "算力",
     "positioning": "定位", "beidou": "北斗", "terminals": "终端", "models": "模型", "model": "模型",
     "mileage": "里程", "prediction": "预测", "trajectory": "轨迹", "platform": "平台",
-    "city": "市级", "district": "区级", "monitoring": "监测", "monitor": "监测", "real-time": "实时",
+    "city": "市级", "municipal": "市级", "district": "区级", "consortium": "产学研",
+    "industry-university-research": "产学研", "monitoring": "监测", "monitor": "监测", "real-time": "实时",
     "speech recognition": "语音识别", "open environment": "开放环境", "open environments": "开放环境",
     "instruction data": "指令数据", "lip sync": "唇形", "sweeping": "清扫", "cleanliness": "洁净率", "enterprise contribution": "承担单位出资",
     "application scenario": "应用场景", "application scenarios": "应用场景", "applications": "应用",
@@ -119,7 +123,8 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "the address": "地址", "an address": "地址", "address of": "地址", "address for": "地址",
     "mailing address": "地址", "postal address": "地址", "office address": "地址",
     "documents": "材料", "template": "模板", "website": "网址", "reviewers": "评审专家", "experts": "专家",
-    "special": "特殊", "intellectual property": "知识产权", "ownership": "归属", "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
+    "special": "特殊", "intellectual property": "知识产权",
+    "understanding": "理解", "recognition": "识别", "convergence": "收敛", "efficiency": "效率", "ownership": "归属", "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
     "weather": "天气", "results": "结果", "announced": "公布", "foreign": "外资", "individual": "个人",
     "horizontal": "水平", "vertical": "垂直", "precision": "精度", "operating system": "系统",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
@@ -132,7 +137,7 @@ SPOKEN_REWRITES: dict[str, str] = {
     "卖多少钱": "销售 收入 多少", "卖了多少钱": "销售 收入 多少", "卖多少": "销售 收入 多少", "卖了多少": "销售 收入 多少",
     "卖出多少": "销售 收入 多少", "营收": "销售 收入", "销售额": "销售 收入",
     "赚多少钱": "经济效益多少", "赚了多少": "经济效益多少", "赚多少": "经济效益多少", "挣多少钱": "经济效益多少",
-    "创收": "收入",
+    "创收": "收入", "用上": "应用", "用到": "应用",
     # "Within the project period" qualifies every target (执行期内…经济效益); it does not ask the period.
     "执行期内": " ", "实施期内": " ", "项目期内": " ", "周期内": " ",
     # English phrases whose words alone mean something else: the lead organization's own
@@ -143,7 +148,8 @@ SPOKEN_REWRITES: dict[str, str] = {
     "lead enterprise": "承担单位",
     # Taiwan and Hong Kong wording that character conversion leaves as it is (數位 → 数位, not 数字).
     "数位": "数字", "网路": "网络", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
-    "影像": "图像", "晶片": "芯片", "营运": "运营",
+    "影像": "图像", "晶片": "芯片", "营运": "运营", "辨识": "识别", "人工智慧": "人工智能", "厂商": "企业",
+    "产学合作": "产学研",
     "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
     "to be granted": "授权", "get granted": "授权", "granted invention": "授权 invention",
 }
@@ -173,6 +179,7 @@ STOPWORDS = frozenset(
     "多大 多高 多快 多远 多宽 麻烦 讲 讲讲 说 说说 介绍 了解 告诉 帮 帮忙 看看 查 查询 排在 排 给我 想要 "
     # Plans, targets and bounds (计划, 目标, 下限为何, 恰好为) frame the ask; 第 and measure words
     # (几件, 多少台) are left over from numbers and positions.
+    "没有 出现 一律 均 均为 都是 采 哦 嘛 啦 哈 嗯 噢 喔 达标 才算 算 出来 起来 下来 最后 最终 "
     "就 而言 须 必须 务必 计划 打算 准备 目标 下限 上限 为何 何 恰好 正好 刚好 定为 写 写的 类型 种类 类别 哪类 哪种 第 "
     "件 台 辆 条 张 位 名 次 套 批 种 类 座 款 份 笔 例 "
     # Modifiers a table of every project answers as well as any: 这批项目的周期, 最长做几年.

@@ -51,7 +51,7 @@ WEAK_SECTION_WORDS = {
     "投入": "资助强度", "投资": "资助强度", "length": "实施周期", "years": "实施周期", "说明": "其他说明",
     "其他": "其他说明", "aim": "拟解决问题", "scope": "拟解决问题",
     # 支持多少人 is a capacity metric as often as 支持多少 is money; "require" is usually a target.
-    "支持多少": "资助强度", "require": "考核指标", "requirement": "考核指标",
+    "支持多少": "资助强度", "require": "考核指标", "requirement": "考核指标", "门槛": "申报条件",
 }
 # Words that ask about several projects at once (哪些项目…, each project): the answer is a row
 # per project whose section holds what was asked, not the single best clause.
@@ -60,6 +60,9 @@ CROSS_MARKERS = re.compile(
     rf"|各专项|项目(?:都)?有哪些|项目是哪些|这\s*(?:几|{_NUM})\s*个项目|(?:{_NUM})\s*个项目(?=都|分别|各)"
     r"|which projects?|each project|every project|all (?:the )?projects"
 )
+# Section words that are also what a clause counts (几家企业用上 → 应用企业≥5 家): they hint at
+# 申报条件 and stay in the content.
+CONTENT_SECTION_WORDS = frozenset({"企业", "高校", "大学"})
 # Openers of a follow-up ("what about project 2?", "那项目五呢"): they carry no content.
 FOLLOWUP_OPENERS = re.compile(r"^(?:what about|how about|and for|and|那么|那|还有)\s*")
 _SYNONYMS = sorted(
@@ -128,6 +131,22 @@ class Query:
         return " ".join([self.content, *self.topic_words, *glossary, *self.all_sections])
 
 
+# What makes a sentence a question; sentences before the first one are context (我今年六十八了…).
+_ASKS = re.compile(r"\?|吗|呢|多少|几|什么|啥|哪|怎么|怎样|如何|是否|有没有|请问|\b(?:how|what|which|who|when|where|why|"
+                   r"does|do|is|are|can|could|will|tell me)\b")
+
+
+def focus(norm: str) -> tuple[str, str]:
+    """Return (the asking part, the context before it) of a normalised question.
+
+    A caller's story before the question (退休前在研究所…。请问项目七的实施周期…？) is context:
+    its words are not asks. Several questions in a row stay together.
+    """
+    parts = [p for p in re.split(r"(?<=[。!?;:])", norm) if p.strip()]
+    first = next((i for i, p in enumerate(parts) if _ASKS.search(p)), 0)
+    return "".join(parts[first:]).strip(), "".join(parts[:first]).strip()
+
+
 def understand(question: str, topics: Iterable[str] = (),
                segment: Callable[[str], list[str]] | None = None) -> Query:
     """Parse a question into project references, section intent and remaining content.
@@ -137,6 +156,14 @@ def understand(question: str, topics: Iterable[str] = (),
     (of 数字重庆) does not fire inside 数字人.
     """
     norm = normalize(question)
+    body, context = focus(norm)
+    if context:
+        q = understand(body, topics, segment)
+        q.raw = question
+        if not q.has_project:  # 项目四：出资要求？ — the project is named before the question
+            c = understand(context, topics, segment)
+            q.project_numbers, q.from_end, q.topic_words = c.project_numbers, c.from_end, c.topic_words
+        return q
     rest = FOLLOWUP_OPENERS.sub(" ", norm)
     for spoken, written in _REWRITES:
         rest = rest.replace(spoken, f" {written} ")
@@ -177,14 +204,17 @@ def understand(question: str, topics: Iterable[str] = (),
                     q.weak_sections.append(label)
             elif label not in q.sections:
                 q.sections.append(label)
-            rest = rest.replace(word, " ")
+            if word not in CONTENT_SECTION_WORDS:
+                rest = rest.replace(word, " ")
     for word, label in WEAK_SECTION_WORDS.items():
         # A weak word stays in the content too: 企业 in 应用企业数量 is what is asked.
         if _contains(rest, word) and label not in q.weak_sections:
             q.weak_sections.append(label)
     q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
-    # 多大面积 is 多大 + 面积, not 多 + 大面积 (large-scale) as the segmenter would have it.
+    # 多大面积 is 多大 + 面积, not 多 + 大面积 (large-scale) as the segmenter would have it; 几辆车
+    # is 几辆 + 车.
     rest = re.sub(r"(多大|多高|多快|多远|多宽|多重)", r" \1 ", rest)
+    rest = re.sub(r"(几|多少)([件台辆条张位名次套批种类座款份笔例家个项人])", r" \1\2 ", rest)
     for word, zh in _GLOSSARY:
         if _contains(rest, word):
             q.glossary.append(zh)

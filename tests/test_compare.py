@@ -12,7 +12,7 @@ from rag.normalize import normalize
     ("哪些项目授权发明专利不少于10项", ">=", 10), ("哪些项目要求授权发明专利15项以上", ">=", 15),
     ("哪些项目市级财政资助不超过500万元", "<=", 500), ("哪些项目培养博士超过3人", ">", 3),
     ("500万元以内的项目", "<=", 500), ("which projects require at least 10 invention patents", ">=", 10),
-    ("more than 1000 of city funding", ">", 1000), ("GPU≥800张", ">=", 800),
+    ("more than 1000 of city funding", ">", 1000), ("有没有超过三年的", ">", 3), ("不少于二十项", ">=", 20),
 ])
 def test_conditions_are_read_and_taken_out_of_the_question(q: str, op: str, value: float) -> None:
     found, rest = conditions(normalize(q))
@@ -22,6 +22,7 @@ def test_conditions_are_read_and_taken_out_of_the_question(q: str, op: str, valu
 
 def test_words_inside_other_words_are_not_conditions() -> None:
     assert conditions("services cover 38 districts")[0] == []  # cover is not over
+    assert conditions("软件著作权要求是≥10项")[0] == []  # ≥10 quotes the guide: that figure, not a range
     assert conditions("不超过 3 年")[0] == [Condition("<=", 3)]  # not 超过 (>) as well
 
 
@@ -49,3 +50,9 @@ def test_one_project_keeps_its_number_as_evidence(engine) -> None:  # type: igno
 
     q = understand("项目一支持同时在线人数≥2000人吗", engine.topics, engine.segment)
     assert q.conditions == [] and "2000" in q.content
+
+
+def test_a_condition_no_project_meets_gets_the_whole_table_and_says_so(engine) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask("所有项目的实施周期分别是多久？有没有超过三年的？")
+    assert a.answered and a.rows[0][0] == sorted(engine.labels, key=engine._order.get)
+    assert a.note == "没有项目的实施周期符合所问条件（>3）。"
