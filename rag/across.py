@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 from rag.answer import Evidence, best_span, citation, metric_groups, suggestions
 from rag.compare import satisfies
-from rag.normalize import strip_spaces
+from rag.normalize import normalize, strip_spaces
 from rag.query import Query
 from rag.retrieve import Hit
 from rag.settings import Settings
@@ -80,9 +82,15 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
         nums = [t for t in ev.terms if t[0].isdigit() or t[-1].isdigit()]
         numbers = Evidence(nums, [1.0] * len(nums))
         if q.conditions:
-            # 不少于10项: a metric whose number meets the condition (≥15 does, ≥3 does not).
-            covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: satisfies(t, q.conditions))
-                    for h in mine]
+            # 不少于10项: a metric whose number meets the condition (≥15 does, ≥3 does not). A
+            # condition written as the guide writes it (不超过1000万元) quotes a figure: that one.
+            quoted = [c.text for c in q.conditions if c.text and any(_quotes(c.text, t) for t in texts.values())]
+            ranges = [c for c in q.conditions if c.text not in quoted]
+
+            def wanted(t: str) -> bool:
+                return (not ranges or satisfies(t, ranges)) and all(_quotes(x, t) for x in quoted)
+
+            covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, wanted) for h in mine]
         elif nums:
             # Any one number: 1亿元（10000万元） names one amount twice.
             covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: numbers.coverage(t) > 0)
@@ -119,6 +127,17 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
         what = "与所问数字相符的内容" if nums or q.conditions else "所问内容"
         note = f"{named}的{section}中没有{what}。"
     return Answer(question, True, answer, cites, rows=table, note=note)
+
+
+@lru_cache(maxsize=1024)
+def _flat(text: str) -> str:
+    """Return text normalised without spaces, as conditions are matched (不超过 1000 万元 → 不超过1000万元)."""
+    return strip_spaces(normalize(text))
+
+
+def _quotes(phrase: str, text: str) -> bool:
+    """Return True if text holds the phrase whole: 低于1000 is not in 不低于10000."""
+    return re.search(rf"(?<!不){re.escape(phrase)}(?![\d.])", _flat(text)) is not None
 
 
 def _metric_coverage(chunk: Chunk, doc_text: str, ev: Evidence, wanted: Callable[[str], bool]) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _N = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,3})"
 # Chinese numerals a condition may be written in (超过三年); 十 alone is ten, 十二 twelve, 二十 twenty.
@@ -41,6 +41,7 @@ class Condition:
 
     op: str
     value: float
+    text: str = field(default="", compare=False)  # as the question wrote it: 不超过1000
 
     def met_by(self, number: float) -> bool:
         return _OPS[self.op](number, self.value)
@@ -51,7 +52,7 @@ def conditions(text: str) -> tuple[list[Condition], str]:
     found: list[Condition] = []
     for op, pat in _PATTERNS:
         for m in pat.finditer(text):
-            found.append(Condition(op, _value(m.group(1))))
+            found.append(Condition(op, _value(m.group(1)), re.sub(r"\s+", "", m.group(0))))
         text = pat.sub(" ", text)
     return found, text
 

@@ -124,7 +124,9 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "mailing address": "地址", "postal address": "地址", "office address": "地址",
     "documents": "材料", "template": "模板", "website": "网址", "reviewers": "评审专家", "experts": "专家",
     "special": "特殊", "intellectual property": "知识产权",
-    "understanding": "理解", "recognition": "识别", "convergence": "收敛", "efficiency": "效率", "ownership": "归属", "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
+    "understanding": "理解", "recognition": "识别", "convergence": "收敛", "efficiency": "效率",
+    "government departments": "政务部门", "research institutes": "科研院所", "serve": "服务", "demo": "示范",
+    "vehicles": "汽车", "vehicle": "汽车", "cars": "汽车", "districts and counties": "区县", "counties": "区县", "ownership": "归属", "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
     "weather": "天气", "results": "结果", "announced": "公布", "foreign": "外资", "individual": "个人",
     "horizontal": "水平", "vertical": "垂直", "precision": "精度", "operating system": "系统",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
@@ -135,7 +137,8 @@ ENGLISH_GLOSSARY: dict[str, str] = {
 # 卖多少钱 asks for the sales target (销售收入), not the funding its 多少钱 would otherwise name.
 SPOKEN_REWRITES: dict[str, str] = {
     "卖多少钱": "销售 收入 多少", "卖了多少钱": "销售 收入 多少", "卖多少": "销售 收入 多少", "卖了多少": "销售 收入 多少",
-    "卖出多少": "销售 收入 多少", "营收": "销售 收入", "销售额": "销售 收入",
+    "卖出多少": "销售 收入 多少", "卖出去多少钱": "销售 收入 多少", "卖出去多少": "销售 收入 多少",
+    "接多少": "接入 多少", "营收": "销售 收入", "销售额": "销售 收入",
     "赚多少钱": "经济效益多少", "赚了多少": "经济效益多少", "赚多少": "经济效益多少", "挣多少钱": "经济效益多少",
     "创收": "收入", "用上": "应用", "用到": "应用",
     # "Within the project period" qualifies every target (执行期内…经济效益); it does not ask the period.
@@ -179,7 +182,7 @@ STOPWORDS = frozenset(
     "多大 多高 多快 多远 多宽 麻烦 讲 讲讲 说 说说 介绍 了解 告诉 帮 帮忙 看看 查 查询 排在 排 给我 想要 "
     # Plans, targets and bounds (计划, 目标, 下限为何, 恰好为) frame the ask; 第 and measure words
     # (几件, 多少台) are left over from numbers and positions.
-    "没有 出现 一律 均 均为 都是 采 哦 嘛 啦 哈 嗯 噢 喔 达标 才算 算 出来 起来 下来 最后 最终 "
+    "的话 进来 列 列出 列一下 罗列 没有 出现 一律 均 均为 都是 采 哦 嘛 啦 哈 嗯 噢 喔 达标 才算 算 出来 起来 下来 最后 最终 "
     "就 而言 须 必须 务必 计划 打算 准备 目标 下限 上限 为何 何 恰好 正好 刚好 定为 写 写的 类型 种类 类别 哪类 哪种 第 "
     "件 台 辆 条 张 位 名 次 套 批 种 类 座 款 份 笔 例 "
     # Modifiers a table of every project answers as well as any: 这批项目的周期, 最长做几年.

@@ -326,3 +326,15 @@ def test_slash_lists_are_alternatives_and_headings_count(engine, q: str, project
 def test_counted_things_stay_the_ask(engine, q: str, words: str) -> None:  # type: ignore[no-untyped-def]
     a = engine.ask(q)
     assert a.answered and words in strip_spaces(a.answer)
+
+
+@pytest.mark.parametrize(("q", "words"), [
+    ("搞金融大模型的话专利要几个", "授权发明专利≥20"),
+    ("数字重庆那个平台要接多少公共数据进来", "≥10亿条"),
+    ("How many districts and counties in Chongqing does the tourism project need to serve?", "38个区县"),
+    ("How many autonomous vehicles must be deployed in the demo for the complex road driving project?", "≥50辆"),
+    ("多模态大模型项目要卖出去多少钱的产品才算达标", "销售收入≥5亿"),
+])
+def test_wording_seen_in_the_seventh_set(engine, q: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask(q)
+    assert a.answered and words in strip_spaces(a.answer)

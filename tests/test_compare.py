@@ -56,3 +56,16 @@ def test_a_condition_no_project_meets_gets_the_whole_table_and_says_so(engine) -
     a = engine.ask("所有项目的实施周期分别是多久？有没有超过三年的？")
     assert a.answered and a.rows[0][0] == sorted(engine.labels, key=engine._order.get)
     assert a.note == "没有项目的实施周期符合所问条件（>3）。"
+
+
+@pytest.mark.parametrize(("q", "projects"), [
+    # Written as the guide writes it (市级财政经费资助不超过 1000 万元): that figure, not a range.
+    ("哪些项目的市级财政资助不超过1000万元？", ["项目一", "项目五", "项目六"]),
+    ("哪些项目承担单位出资不低于10000万元", ["项目一", "项目二"]),
+    # Not the guide's wording: a range. 低于1000 is not quoted by 不低于 10000.
+    ("哪些项目市级财政资助低于1000万元", ["项目三", "项目四", "项目七"]),
+    ("哪些项目承担单位出资超过5000万元", ["项目一", "项目二", "项目五"]),  # 5000 itself is not more
+])
+def test_a_condition_in_the_guides_own_words_is_a_quoted_figure(engine, q: str, projects: list[str]) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask(q)
+    assert a.answered and [c.project for c in a.citations] == projects
