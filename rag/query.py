@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from rag.compare import Condition, conditions
 from rag.lexicon import (
@@ -85,10 +86,16 @@ def _number(token: str) -> int:
     return ENGLISH_NUMBERS.get(token, 0)
 
 
+@cache
+def _english(word: str) -> re.Pattern[str]:
+    # Compiled once each: the lexicon's few hundred English words would crowd re's own cache.
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?:s|es|d|ed|ing)?(?![a-z])")
+
+
 def _contains(text: str, word: str) -> bool:
     if word.isascii():
         # English words also match their plural and past forms: lead → leads, led is listed.
-        return re.search(rf"(?<![a-z]){re.escape(word)}(?:s|es|d|ed|ing)?(?![a-z])", text) is not None
+        return word in text and _english(word).search(text) is not None
     return word in text
 
 
