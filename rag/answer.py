@@ -16,12 +16,14 @@ from rag.types import Chunk, Citation, Clause
 
 _DIGIT = re.compile(r"\d")
 # 几件, 多少台: "how many" with a measure word asks for a number, not for the word.
-_COUNT_WORD = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
+_COUNT_WORD = re.compile(r"(?:几|多少|好多)[\u4e00-\u9fff]")
 # A clause longer than this is narrowed to the comma-part that holds the asked metric.
 NARROW_ABOVE = 60
 # Section answered when a project is named without any section or content ("项目二是做什么的").
 DEFAULT_SECTION = "拟解决问题"
 PARTIAL = 0.5
+# Particles the segmenter glues to a neighbour (车要, 的车): never part of a content word's meaning.
+GLUED = frozenset("要的了吗呢吧啊呀么哦嘛")
 # Words that join alternatives in a question (收入或经济效益, 国家/行业/团体标准): any one answers.
 EITHER = frozenset({"或", "或者", "或是", "/"})
 
@@ -82,6 +84,11 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
     seen, out, weights = set(), [], []
     for t in terms:
         unknown = retriever.idf(t) >= retriever.max_idf
+        if (unknown and len(t) == 2 and (t[0] in GLUED) != (t[1] in GLUED) and t not in WEAK_SECTION_WORDS
+                and not function_word(t)):
+            # The segmenter glued a particle to a word (车要 of 示范车要弄): the word is the ask.
+            t = t[1] if t[0] in GLUED else t[0]
+            unknown = retriever.idf(t) >= retriever.max_idf
         # Unknown English words, topic aliases (自动驾驶 for 智驾) and section words (要求) are
         # wording, not asks: they already steered the query, and the guide need not contain them.
         if t in seen or function_word(t) or (unknown and (t.isascii() or t in TOPIC_ALIASES

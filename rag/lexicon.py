@@ -32,7 +32,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "bidding", "open call",
     ),
     "申报条件": (
-        "申报条件", "申请条件", "申报资格", "资格", "谁能申报", "谁可以申报", "谁能申请", "谁可以申请",
+        "申报条件", "申请条件", "申报资格", "资格", "申报主体", "申请主体", "主体资格", "谁能申报", "谁可以申报", "谁能申请", "谁可以申请",
         "哪些单位", "什么单位", "什么样的单位", "单位类型", "牵头", "能不能申报", "可以申报吗", "可以申请吗",
         "能申请吗", "能申报吗", "产学研", "高校", "大学", "企业", "联合申报", "合作", "门槛", "条件",
         "who can apply", "who may apply", "eligible", "eligibility", "eligible applicants", "requirements to apply",
@@ -50,7 +50,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "实施周期": (
         "实施周期", "周期", "多久", "几年", "多长时间", "多少年", "期限", "年限", "时长", "执行期", "实施期",
-        "做多久", "建设期", "工期", "多长", "时限",
+        "做多久", "建设期", "工期", "多长", "时限", "好久", "好多年", "搞多久", "要多久",
         "how long", "duration", "period", "implementation period", "years", "timeline", "time frame",
         "timeframe", "length",
     ),
@@ -123,7 +123,8 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "the address": "地址", "an address": "地址", "address of": "地址", "address for": "地址",
     "mailing address": "地址", "postal address": "地址", "office address": "地址",
     "documents": "材料", "template": "模板", "website": "网址", "reviewers": "评审专家", "experts": "专家",
-    "special": "特殊", "intellectual property": "知识产权",
+    "special": "特殊", "intellectual property": "知识产权", "efficiency gains": "增效",
+    "cost reduction": "降本", "economic-benefit": "经济效益", "coordination": "联动", "linkage": "联动",
     "understanding": "理解", "recognition": "识别", "convergence": "收敛", "efficiency": "效率",
     "government departments": "政务部门", "research institutes": "科研院所", "serve": "服务", "demo": "示范",
     "vehicles": "汽车", "vehicle": "汽车", "cars": "汽车", "districts and counties": "区县", "counties": "区县", "ownership": "归属", "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
@@ -138,7 +139,11 @@ ENGLISH_GLOSSARY: dict[str, str] = {
 SPOKEN_REWRITES: dict[str, str] = {
     "卖多少钱": "销售 收入 多少", "卖了多少钱": "销售 收入 多少", "卖多少": "销售 收入 多少", "卖了多少": "销售 收入 多少",
     "卖出多少": "销售 收入 多少", "卖出去多少钱": "销售 收入 多少", "卖出去多少": "销售 收入 多少",
-    "接多少": "接入 多少", "营收": "销售 收入", "销售额": "销售 收入",
+    "接多少": "接入 多少", "啥子": "什么", "咋个": "怎么", "交得到差": " ", "交得了差": " ", "交差": " ",
+    # "During the project period" qualifies a target (执行期间…经济效益); it does not ask the period.
+    "执行期间": " ", "实施期间": " ", "项目期间": " ", "during the execution period": " ",
+    "during the implementation period": " ", "during the project period": " ", "within the project period": " ",
+    "within the implementation period": " ", "by the end of the project": " ", "营收": "销售 收入", "销售额": "销售 收入",
     "赚多少钱": "经济效益多少", "赚了多少": "经济效益多少", "赚多少": "经济效益多少", "挣多少钱": "经济效益多少",
     "创收": "收入", "用上": "应用", "用到": "应用",
     # "Within the project period" qualifies every target (执行期内…经济效益); it does not ask the period.
@@ -182,7 +187,7 @@ STOPWORDS = frozenset(
     "多大 多高 多快 多远 多宽 麻烦 讲 讲讲 说 说说 介绍 了解 告诉 帮 帮忙 看看 查 查询 排在 排 给我 想要 "
     # Plans, targets and bounds (计划, 目标, 下限为何, 恰好为) frame the ask; 第 and measure words
     # (几件, 多少台) are left over from numbers and positions.
-    "的话 进来 列 列出 列一下 罗列 没有 出现 一律 均 均为 都是 采 哦 嘛 啦 哈 嗯 噢 喔 达标 才算 算 出来 起来 下来 最后 最终 "
+    "好 做出 才 好多 交差 交得到差 要得 要得不 第一批 一批 第一 的话 进来 列 列出 列一下 罗列 没有 出现 一律 均 均为 都是 采 哦 嘛 啦 哈 嗯 噢 喔 达标 才算 算 出来 起来 下来 最后 最终 "
     "就 而言 须 必须 务必 计划 打算 准备 目标 下限 上限 为何 何 恰好 正好 刚好 定为 写 写的 类型 种类 类别 哪类 哪种 第 "
     "件 台 辆 条 张 位 名 次 套 批 种 类 座 款 份 笔 例 "
     # Modifiers a table of every project answers as well as any: 这批项目的周期, 最长做几年.

@@ -40,7 +40,7 @@ FROM_END_PATTERNS = [
     (re.compile(r"\b(?:the\s+)?(?:second|2nd)[- ](?:to[- ])?last\s+project\b"), 2),
 ]
 # Words that say "a number, please": the answer should be the clause that holds it.
-NUMBER_WORDS = ("几", "多少", "多大", "多高", "多快", "多长", "数量", "how many", "how much", "number of", "what is the")
+NUMBER_WORDS = ("几", "多少", "好多", "多大", "多高", "多快", "多长", "数量", "how many", "how much", "number of", "what is the")
 # Synonyms that also occur in ordinary questions about metrics; they only count when no
 # stronger section word is present ("项目四出资要求": 出资 wins over 要求).
 WEAK_SECTION_WORDS = {
@@ -52,13 +52,13 @@ WEAK_SECTION_WORDS = {
     "投入": "资助强度", "投资": "资助强度", "length": "实施周期", "years": "实施周期", "说明": "其他说明",
     "其他": "其他说明", "aim": "拟解决问题", "scope": "拟解决问题",
     # 支持多少人 is a capacity metric as often as 支持多少 is money; "require" is usually a target.
-    "支持多少": "资助强度", "require": "考核指标", "requirement": "考核指标", "门槛": "申报条件",
+    "about": "拟解决问题", "支持多少": "资助强度", "require": "考核指标", "requirement": "考核指标", "门槛": "申报条件",
 }
 # Words that ask about several projects at once (哪些项目…, each project): the answer is a row
 # per project whose section holds what was asked, not the single best clause.
 CROSS_MARKERS = re.compile(
     r"哪些项目|哪几个项目|哪几项|哪个项目|哪一个项目|哪些课题|各项目|各个项目|每个项目|每一个项目|每项|所有项目|全部项目"
-    rf"|各专项|项目(?:都)?有哪些|项目是哪些|这\s*(?:几|{_NUM})\s*个项目|(?:{_NUM})\s*个项目(?=都|分别|各)"
+    rf"|各专项|项目(?:都)?有哪些|项目是哪些|这\s*(?:几|{_NUM})\s*个项目|(?<![第\d])(?:{_NUM})\s*个项目(?=都|分别|各|的)"
     r"|which projects?|each project|every project|all (?:the )?projects"
 )
 # Section words that are also what a clause counts (几家企业用上 → 应用企业≥5 家): they hint at
@@ -221,7 +221,7 @@ def understand(question: str, topics: Iterable[str] = (),
     # 多大面积 is 多大 + 面积, not 多 + 大面积 (large-scale) as the segmenter would have it; 几辆车
     # is 几辆 + 车.
     rest = re.sub(r"(多大|多高|多快|多远|多宽|多重)", r" \1 ", rest)
-    rest = re.sub(r"(几|多少)([件台辆条张位名次套批种类座款份笔例家个项人])", r" \1\2 ", rest)
+    rest = re.sub(r"(几|多少|好多)([件台辆条张位名次套批种类座款份笔例家个项人])", r" \1\2 ", rest)
     for word, zh in _GLOSSARY:
         if _contains(rest, word):
             q.glossary.append(zh)

@@ -338,3 +338,31 @@ def test_counted_things_stay_the_ask(engine, q: str, words: str) -> None:  # typ
 def test_wording_seen_in_the_seventh_set(engine, q: str, words: str) -> None:  # type: ignore[no-untyped-def]
     a = engine.ask(q)
     assert a.answered and words in strip_spaces(a.answer)
+
+
+@pytest.mark.parametrize(("q", "project", "section", "words"), [
+    ("环卫扫地那个项目要搞好久嘛？", "项目五", "实施周期", "3年"),  # Chongqing 好久 = how long
+    ("多模态那个，要做出好多个行业大模型才交得到差？", "项目二", "考核指标", "行业大模型≥6"),
+    ("自动驾驶那个项目，示范车要弄好多辆哦？", "项目六", "考核指标", "≥50辆"),  # 车要 is 车 + 要
+    ("项目一执行期间要产生多少经济效益？", "项目一", "考核指标", "≥5000万元"),  # 执行期间 is no period
+    ("What's the sales revenue target for the cultural-tourism large model project during the execution period?",
+     "项目七", "考核指标", "≥3000万元"),
+    ("Any special notes for Project 1? I heard something about city-district coordination.", "项目一", "其他说明",
+     "联动"),  # "about" hints, "notes" names the section
+    ("第一批指南里排第4的项目对申报主体有什么要求？", "项目四", "申报条件", "企业牵头"),
+    ("第四个项目的资助强度", "项目四", "资助强度", "3000"),  # 四个项目 inside 第四个项目 is no cross marker
+])
+def test_wording_seen_in_the_eighth_set(engine, q: str, project: str, section: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask(q)
+    assert a.answered and (a.citations[0].project, a.citations[0].section) == (project, section)
+    assert strip_spaces(words) in strip_spaces(a.answer)
+
+
+def test_a_glued_particle_is_dropped_but_a_word_ending_like_one_is_kept(engine) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import evidence_for
+    from rag.query import understand
+
+    assert not engine.ask("卫星互联网项目要用哪家的卫星星座？").answered  # 星座 is not 星 + 座
+    assert not engine.ask("成都人工智能重大专项有哪些项目").answered  # 成都 is not 成 + 都
+    ev = evidence_for(understand("七个项目的申报条件是否都要求企业牵头？", engine.topics, engine.segment), engine.retriever)
+    assert "求" not in ev.terms  # 要求 is a section word, not 要 + 求
