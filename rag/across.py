@@ -84,11 +84,11 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
         if q.conditions:
             # 不少于10项: a metric whose number meets the condition (≥15 does, ≥3 does not). A
             # condition written as the guide writes it (不超过1000万元) quotes a figure: that one.
-            quoted = [c.text for c in q.conditions if c.text and any(_quotes(c.text, t) for t in texts.values())]
+            quoted = [c.text for c in q.conditions if c.text and any(_quotes(c.text, _flat_doc(t)) for t in texts.values())]
             ranges = [c for c in q.conditions if c.text not in quoted]
 
             def wanted(t: str) -> bool:
-                return (not ranges or satisfies(t, ranges)) and all(_quotes(x, t) for x in quoted)
+                return (not ranges or satisfies(t, ranges)) and all(_quotes(x, _flat(t)) for x in quoted)
 
             covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, wanted) for h in mine]
         elif nums:
@@ -129,15 +129,18 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     return Answer(question, True, answer, cites, rows=table, note=note)
 
 
-@lru_cache(maxsize=1024)
 def _flat(text: str) -> str:
     """Return text normalised without spaces, as conditions are matched (不超过 1000 万元 → 不超过1000万元)."""
     return strip_spaces(normalize(text))
 
 
-def _quotes(phrase: str, text: str) -> bool:
-    """Return True if text holds the phrase whole: 低于1000 is not in 不低于10000."""
-    return re.search(rf"(?<!不){re.escape(phrase)}(?![\d.])", _flat(text)) is not None
+# One entry per guide, kept apart from the many short metric texts so these are never evicted.
+_flat_doc = lru_cache(maxsize=256)(_flat)
+
+
+def _quotes(phrase: str, flat: str) -> bool:
+    """Return True if flat text holds the phrase whole: 低于1000 is not in 不低于10000."""
+    return re.search(rf"(?<!不){re.escape(phrase)}(?![\d.])", flat) is not None
 
 
 def _metric_coverage(chunk: Chunk, doc_text: str, ev: Evidence, wanted: Callable[[str], bool]) -> float:
