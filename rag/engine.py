@@ -20,6 +20,7 @@ from rag.answer import (
     suggestions,
 )
 from rag.cache import LRU
+from rag.coverage import Coverage, retarget
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
 from rag.lexicon import OFF_GUIDE
 from rag.parse import Document
@@ -89,6 +90,7 @@ class Engine:
         self.retriever = Retriever(self.chunks, stored["tokens"], stored["owners"], tok, settings, faiss_index,
                                    clause_vecs, encoder)
         self.topics = topic_words(docs, tok)
+        self.coverage = Coverage(self.chunks)
         self.segment = tok.segment
         self.labels = {c.project for c in self.chunks if c.project}
         # 最后一个项目 is counted from the highest project number any guide has.
@@ -286,15 +288,30 @@ class Engine:
             candidates.append((round(span[2] + NUMBER_BONUS * numeric, 3), -rank, h, span))
         *_, best, (start, end, cov) = max(candidates, key=lambda c: c[:2])
         chunk = best.chunk
+        moved = None
+        if labels and chunk.project and ev.terms:
+            mine = [h.chunk for h in hits if h.chunk.doc == chunk.doc and h.chunk.project == chunk.project]
+            moved = retarget(mine, self.texts[chunk.doc], q.norm, ev, (chunk, start, end))
+        if moved is not None:
+            # The asked dimension or amount sits in another metric of the project (see coverage).
+            chunk, start, end = moved
+            best = next(h for h in hits if h.chunk is chunk)
         hits.remove(best)
         hits.insert(0, best)
-        structured = bool(labels) and (bool(q.sections) or (bool(q.weak_sections) and chunk.section in q.weak_sections))
+        structured = moved is not None or  bool(labels) and (bool(q.sections) or (bool(q.weak_sections) and chunk.section in q.weak_sections))
         whole = ev.coverage(self.texts[chunk.doc][chunk.start : chunk.end] + (chunk.section or ""))
         enough = structured or (labels and not ev.terms) or max(cov, whole) >= s.min_evidence
         timings.add("extract", t)
         if not enough:
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note="指南中没有找到这个问题的答案。")
+        if labels and chunk.project:
+            r = self.retriever
+            gap = self.coverage.gap(chunk.doc, chunk.project, chunk.section or "", ev,
+                                    lambda t: r.idf(t) < r.max_idf, q.norm, q.english)
+            if gap is not None:
+                # A near miss: the project sets no such target; its nearest other one would mislead.
+                return Answer(question, False, "", [], suggestions(hits, s.suggestions), note=gap.note)
         cites = [citation(chunk, self.texts[chunk.doc], start, end, best.score)]
         for h in hits[1:top_k]:
             c = h.chunk

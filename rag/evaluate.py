@@ -12,7 +12,9 @@ from pathlib import Path
 from rag.normalize import strip_spaces
 from rag.types import Answer
 
-KINDS = ("section", "metric", "cross", "colloquial", "variant", "traditional", "english", "unanswerable")
+KINDS = ("section", "metric", "cross", "colloquial", "variant", "traditional", "english", "unanswerable",
+         # The realistic classes of issue #11.
+         "nearmiss", "spoken", "paraphrase", "story", "units", "superlative", "crossgeneral", "multipart")
 FIELDS = ("id", "q", "project", "section", "contains", "answerable", "kind")
 # MRR looks this deep into the citations; the answer itself uses the first one.
 MRR_DEPTH = 5
@@ -82,6 +84,8 @@ def summarise(rows: list[dict]) -> dict:
         "mrr": mean([r["rr"] for r in ans]), "answer_correct": mean([r["correct"] for r in rows]),
         "abstention": mean([r["abstain_ok"] for r in rows]),
         "unanswerable_answered": sum(1 for r in rows if not r["answerable"] and r["answered"]),
+        # A near-miss asks a project for an attribute it does not set: answering it presents a neighbour.
+        "nearmiss_answered": mean([r["answered"] for r in rows if r["kind"] == "nearmiss" and not r["answerable"]]),
     }
 
 
@@ -134,6 +138,8 @@ def run_eval(path: Path, report: Path, thresholds: Path, engine, ablations: bool
                  f"{f(k['answer_correct']):>8} {f(k['abstention']):>8}")
         echo(f"{m:<7} latency p50 {res['latency_ms']['p50']} ms, p95 {res['latency_ms']['p95']} ms; "
              f"unanswerable answered: {res['overall']['unanswerable_answered']}")
+        if res["overall"]["nearmiss_answered"] is not None:
+            echo(f"{m:<7} near-miss unanswerables answered: {res['overall']['nearmiss_answered']:.3f}")
     limits = json.loads(thresholds.read_text()) if thresholds.exists() else {}
     main = results.get("hybrid") or results["bm25"]
     bad = check(main, limits.get("hybrid" if "hybrid" in results else "bm25_only", {}))

@@ -155,9 +155,11 @@ SPOKEN_REWRITES: dict[str, str] = {
     "undertaking company": "承担单位", "undertaking enterprise": "承担单位", "lead company": "承担单位",
     "lead enterprise": "承担单位",
     # Taiwan and Hong Kong wording that character conversion leaves as it is (數位 → 数位, not 数字).
-    "数位": "数字", "网路": "网络", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
+    "数位": "数字", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
     "影像": "图像", "晶片": "芯片", "营运": "运营", "辨识": "识别", "人工智慧": "人工智能", "厂商": "企业",
     "产学合作": "产学研",
+    "网际网路": "互联网", "网路": "网络", "演算法": "算法", "专案": "项目", "民众": "群众", "主导": "牵头",
+    "提出申请": "申报", "研究机构": "科研院所", "效能": "性能", "资料集": "数据集", "资料": "数据",
     "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
     "to be granted": "授权", "get granted": "授权", "granted invention": "授权 invention",
 }

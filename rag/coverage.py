@@ -1,0 +1,170 @@
+"""Does the answer cover the attribute asked? A project asked for a target it does not set abstains.
+
+A near-miss question names a target the guide knows (软件著作权, 博士, 区级财政, 平方公里) for a
+project that does not set it; the nearest other target of that project (授权发明专利≥3 项) is
+a wrong fact in the guide's own words. The attribute counts as covered when the project's text
+holds the same word, or a quantity of the dimension asked (50km2 for 多大一块地方).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.answer import NARROW_ABOVE, Evidence, metric_groups
+from rag.normalize import normalize, strip_spaces
+from rag.types import Chunk
+from rag.units import SPOKEN_DIMENSIONS, UNITS, WIDER, asked_dimensions, asked_units, dimensions, quantities, same_value
+
+# Words that measure or relate to any target, so they name no attribute of their own: 规模 in
+# 什么规模, 达到 in 达到多少. Family-wide: how any guide's targets are asked about.
+GENERIC_ASK = frozenset(
+    "规模 体量 数量 数目 人数 个数 总数 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 "
+    "达到 控制 覆盖 处理 支持 实现 构建 建设 提供 具备 完成 形成 开展 开发 研发 建立 搭建 需要 考核 规定 "
+    "应用 示范 平台 系统 服务 项目 相关 主要 能够 可以 做到 满足".split()
+)
+# Words of an applicant's story before the question (我们是一家企业，准备牵头申报…): they say who
+# asks, not what is asked, so they are never an attribute the answer must cover.
+STORY_WORDS = frozenset(
+    "申报 牵头 企业 公司 单位 团队 准备 打算 联合 一家 听说 我们 想 报 参与 合作 高校 大学 实验室".split()
+)
+# Question forms that ask for a target's value or existence (多少, 几, 要不要): the check applies
+# to these, not to "what does the project do".
+TARGET_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会"
+                        r"|\b(?:how (?:many|much|long|fast)|number of|minimum|maximum|is there|does|must)\b")
+# Dimensions read from a unit are strong evidence; spoken measures (多久) also fit a period.
+_UNIT_WORDS = frozenset(UNITS)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An attribute the question asks that the named project's text never mentions."""
+
+    project: str
+    section: str
+    attribute: str
+
+    @property
+    def note(self) -> str:
+        where = f"{self.project}的{self.section}" if self.section else self.project
+        return f"{where}没有提到{self.attribute}。"
+
+
+class Coverage:
+    """The text each project holds and the guide's target vocabulary, read once per index."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        texts: dict[tuple[str, str], list[str]] = defaultdict(list)
+        targets: list[str] = []
+        for c in chunks:
+            if c.project is None:
+                continue
+            key = (c.doc, c.project)
+            if not texts[key]:
+                texts[key].append(c.project_title or "")
+            texts[key].append(c.text)
+            targets += [cl.text for cl in c.clauses if re.search(r"\d", cl.text)]
+        self.projects = {k: strip_spaces(normalize("".join(v))) for k, v in texts.items()}
+        # Every word that sits in some clause with a number: the attributes targets are set on.
+        self.vocabulary = "\n".join(strip_spaces(normalize(t)) for t in targets)
+        self.project_dims = {k: dimensions(v) for k, v in self.projects.items()}
+
+    def gap(self, doc: str, project: str, section: str, ev: Evidence, is_known: Callable[[str], bool],
+            question: str, english: bool = False) -> Gap | None:
+        """Return the attribute a target question asks of a project that the project lacks, or None.
+
+        `is_known` says whether the corpus has a word (a word no guide uses is wording, judged by
+        the other checks); `question` is the normalised asking part.
+        """
+        text = self.projects.get((doc, project))
+        if text is None or not TARGET_ASK.search(question):
+            return None
+        have = self.project_dims[(doc, project)]
+        for dim, unit in asked_units(question).items():
+            # 多少平方公里 of a project that measures no area: no clause of it can answer.
+            if dim not in have and not have & set(WIDER.get(dim, ())):
+                return Gap(project, section, unit)
+        asked = blank_spoken_measures(question)
+        terms = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
+                 if is_known(t) and attribute_word(t) and not (t in question and t not in asked)]
+        lacking = [(w, t) for t, w in terms if t not in text and t in self.vocabulary]
+        if english and len(lacking) < len(terms):
+            # An English question is translated word by word (revenue or economic benefit): one
+            # rendering the project lacks is not the ask, all of them are.
+            lacking = []
+        for t, w in terms:
+            # 区级财政 asked of a project that has 区级 (区级真实环境) and 财政 apart: the word with
+            # the next two of the question names an attribute another project sets.
+            for m in re.finditer(re.escape(t), asked):
+                for ext, other in ((asked[m.start() : m.end() + 2], asked[m.end() : m.end() + 2]),
+                                   (asked[max(0, m.start() - 2) : m.end()], asked[max(0, m.start() - 2) : m.start()])):
+                    if (len(other) == 2 and is_known(other) and attribute_word(other) and ext in self.vocabulary
+                            and ext not in text):
+                        lacking.append((w, ext))
+        if not lacking:
+            return None
+        return Gap(project, section, max(lacking)[1])
+
+
+def attribute_word(term: str) -> bool:
+    """Return True if a question term can name a target (not a unit, a story word or a generic word)."""
+    if "|" in term or len(term) < 2 or re.search(r"\d", term):
+        return False
+    # 万人次 is a magnitude and a unit: the dimension check judges it.
+    unit = term.lstrip("百千万亿")
+    return term not in GENERIC_ASK and term not in STORY_WORDS and unit not in _UNIT_WORDS
+
+
+def blank_spoken_measures(question: str) -> str:
+    """Return the question with spoken measures (多大一块地方) blanked: their words are no attribute."""
+    for pat, _dim in SPOKEN_DIMENSIONS:
+        question = pat.sub(" ", question)
+    return question
+
+
+def retarget(chunks: list[Chunk], doc_text: str, question: str, ev: Evidence,
+             chosen: tuple[Chunk, int, int]) -> tuple[Chunk, int, int] | None:
+    """Return the metric of a project that holds the dimension or amount asked, or None.
+
+    The span lacks the dimension asked (多长时间出结果 answered by 不超过3年, the project's
+    period, while a target of it reads 报告生成时间≤300s) or the amount stated (是不是50000万元
+    where 销售收入≥5亿 says it): the metric of the same project with that dimension or amount
+    and the most of the question's words answers instead. The chosen span itself is returned
+    when it already holds the dimension and some asked word (多大一块地方 → 应用示范面积≥50km2).
+    """
+    span = doc_text[chosen[1] : chosen[2]]
+    dims = asked_dimensions(question)
+    # An amount the question states (是不是50000万元, 十个亿), not a unit of its wording (一秒钟).
+    stated = [x for x in quantities(question) if re.search(r"\d|[千万亿]", x.text)]
+    here = quantities(normalize(span))
+    has_dim = any(x.dimension in dims for x in here)
+    need_dim = bool(dims)
+    need_value = bool(stated) and not any(same_value(a, b) for a in stated for b in here)
+    if not need_dim and not need_value:
+        return None
+    # A span that already holds the dimension keeps its place unless a metric covers more.
+    best: tuple[float, int, Chunk, int, int] | None = None
+    floor = ev.coverage(normalize(span)) if has_dim and not need_value else 0.0
+    floor = floor if not has_dim or len(span) <= NARROW_ABOVE else 0.0
+    order = 0
+    for chunk in chunks:
+        for clause in chunk.clauses:
+            for g in metric_groups(clause):
+                text = normalize(doc_text[g.start : g.end])
+                found = quantities(text)
+                if need_dim and not any(x.dimension in dims for x in found):
+                    continue
+                if need_value and not any(same_value(a, b) for a in stated for b in found):
+                    continue
+                cov = ev.coverage(text)
+                order -= 1
+                if cov > floor and (best is None or (cov, order) > best[:2]):
+                    best = (cov, order, chunk, g.start, g.end)
+    if best is None:
+        return chosen if has_dim and floor > 0 else None
+    inside = chosen[1] <= best[3] and best[4] <= chosen[2]
+    if has_dim and not need_value and inside and len(span) <= NARROW_ABOVE:
+        return chosen  # a short span with the metric and its neighbours (横向误差和纵向误差) stays whole
+    return best[2:]
