@@ -24,6 +24,7 @@ from rag.coverage import Coverage, retarget
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
 from rag.lexicon import OFF_GUIDE
 from rag.parse import Document
+from rag.rank import answer_rank, direction
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
 from rag.retrieve import Hit, Retriever, Timings
 from rag.settings import Settings
@@ -263,6 +264,13 @@ class Engine:
             # "project 6's email address": the guide has no 邮箱 at all, whatever else matches.
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note=f"指南中没有关于“{absent[0]}”的内容。")
+        sign = direction(q.norm) if not labels and hits else 0
+        if sign:
+            # 哪个项目……最多: the extreme project(s) with their figure, not every project's row.
+            ranked = answer_rank(question, q, hits, ev, self.texts, sign, s.suggestions)
+            if ranked is not None:
+                timings.add("extract", t)
+                return ranked
         if not labels and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
             across = answer_across(question, q, hits, ev, self.texts, s)
             if across is not None:

@@ -7,7 +7,7 @@ The unit table is family-wide (what guides of this kind measure), not one guide'
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # Unit → (dimension, factor to the dimension's base unit). Longer spellings are matched first.
@@ -53,6 +53,7 @@ class Quantity:
     value: float
     dimension: str
     text: str
+    at: int = field(default=0, compare=False)  # offset in the text it was read from
 
 
 @lru_cache(maxsize=4096)
@@ -80,7 +81,7 @@ def quantities(text: str) -> list[Quantity]:
             continue
         value *= MAGNITUDES.get(magnitude or "", 1.0)
         dim, factor = UNITS.get(unit or "", ("", 1.0))
-        out.append(Quantity(value * factor, dim, m.group(0).strip()))
+        out.append(Quantity(value * factor, dim, m.group(0).strip(), m.start()))
     return out
 
 
