@@ -23,7 +23,7 @@ from rag.units import SPOKEN_DIMENSIONS, UNITS, WIDER, asked_dimensions, asked_u
 GENERIC_ASK = frozenset(
     "规模 体量 数量 数目 人数 个数 总数 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 "
     "达到 控制 覆盖 处理 支持 实现 构建 建设 提供 具备 完成 形成 开展 开发 研发 建立 搭建 需要 考核 规定 "
-    "应用 示范 平台 系统 服务 项目 相关 主要 能够 可以 做到 满足".split()
+    "应用 示范 平台 系统 服务 项目 相关 主要 能够 可以 做到 满足 执行 一般 怎么 通常".split()
 )
 # Words of an applicant's story before the question (我们是一家企业，准备牵头申报…): they say who
 # asks, not what is asked, so they are never an attribute the answer must cover.
@@ -168,3 +168,15 @@ def retarget(chunks: list[Chunk], doc_text: str, question: str, ev: Evidence,
     if has_dim and not need_value and inside and len(span) <= NARROW_ABOVE:
         return chosen  # a short span with the metric and its neighbours (横向误差和纵向误差) stays whole
     return best[2:]
+
+
+def specific(ev: Evidence, titles: set[str]) -> Evidence:
+    """Return the evidence without general words, for a question asked of every project.
+
+    申报单位需要满足什么条件 asks the section itself: 申报, 单位, 满足 and the guide's own title
+    words (这批人工智能重大专项) name no content a row must hold, so they cannot make it abstain.
+    """
+    keep = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
+            if "|" in t or (attribute_word(t) and not any(t in title for title in titles)
+                            and not re.fullmatch(r"[一二两三四五六七八九十\d]+个?", t))]
+    return Evidence([t for t, _ in keep], [w for _, w in keep])

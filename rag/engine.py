@@ -20,9 +20,10 @@ from rag.answer import (
     suggestions,
 )
 from rag.cache import LRU
-from rag.coverage import Coverage, retarget
+from rag.coverage import Coverage, retarget, specific
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
 from rag.lexicon import OFF_GUIDE
+from rag.normalize import normalize
 from rag.parse import Document
 from rag.rank import answer_rank, direction
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
@@ -92,6 +93,7 @@ class Engine:
                                    clause_vecs, encoder)
         self.topics = topic_words(docs, tok)
         self.coverage = Coverage(self.chunks)
+        self.titles = {normalize(d.title) for d in docs}
         self.segment = tok.segment
         self.labels = {c.project for c in self.chunks if c.project}
         # 最后一个项目 is counted from the highest project number any guide has.
@@ -272,7 +274,7 @@ class Engine:
                 timings.add("extract", t)
                 return ranked
         if not labels and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
-            across = answer_across(question, q, hits, ev, self.texts, s)
+            across = answer_across(question, q, hits, specific(ev, self.titles) if q.cross else ev, self.texts, s)
             if across is not None:
                 timings.add("extract", t)
                 return across

@@ -22,7 +22,8 @@ _NUM = "|".join(sorted(NUMERALS, key=len, reverse=True)) + r"|\d{1,2}"
 _ENG = "|".join(sorted(ENGLISH_NUMBERS, key=len, reverse=True))
 # Every way people were seen to write "project four": 项目四 项目4 项目肆 第四个项目 4号项目 project 4.
 PROJECT_PATTERNS = [
-    re.compile(rf"项目\s*(?:第\s*)?({_NUM})(?:号|个)?"),
+    # 项目一般 is 项目 + 一般 (usually), not project one.
+    re.compile(rf"项目\s*(?:第\s*)?({_NUM})(?![般些样起直定共致同下])(?:号|个)?"),
     re.compile(rf"第\s*({_NUM})\s*(?:个|项|号)?\s*(?:的\s*)?(?:那\s*个\s*|这\s*个\s*)?(?:项目|课题|专项|project)"),
     re.compile(rf"({_NUM})\s*号\s*(?:项目)?"),
     # 第六项 on its own: a guide's projects are its numbered items (but not 第六项目's 项目 twice).
@@ -59,6 +60,7 @@ WEAK_SECTION_WORDS = {
 CROSS_MARKERS = re.compile(
     r"哪些项目|哪几个项目|哪几项|哪个项目|哪一个项目|哪些课题|各项目|各个项目|每个项目|每一个项目|每项|所有项目|全部项目"
     rf"|各专项|项目(?:都)?有哪些|项目是哪些|这\s*(?:几|{_NUM})\s*个项目|(?<![第\d])(?:{_NUM})\s*个项目(?=都|分别|各|的)"
+    r"|这\s*一?批|本批|该批|每个方向|各个?方向|所有方向"
     r"|which projects?|each project|every project|all (?:the )?projects"
 )
 # Section words that are also what a clause counts (几家企业用上 → 应用企业≥5 家): they hint at
@@ -143,13 +145,19 @@ _ASKS = re.compile(r"\?|吗|呢|多少|几|什么|啥|哪|怎么|怎样|如何|�
                    r"does|do|is|are|can|could|will|tell me)\b")
 
 
+# A question that opens with the asker (我们是一家企业，准备牵头申报…，请问…) tells a story first.
+STORY_OPENER = re.compile(r"^(?:我们|我是|我司|我单位|本单位|本公司|我们公司|我们团队|我们单位|我在|我们在)")
+
+
 def focus(norm: str) -> tuple[str, str]:
     """Return (the asking part, the context before it) of a normalised question.
 
     A caller's story before the question (退休前在研究所…。请问项目七的实施周期…？) is context:
-    its words are not asks. Several questions in a row stay together.
+    its words are not asks. Several questions in a row stay together. A story told in one
+    sentence (我们是……企业，准备牵头申报……，请问……) ends at the first comma-part that asks.
     """
-    parts = [p for p in re.split(r"(?<=[。!?;:])", norm) if p.strip()]
+    split = r"(?<=[。!?;:,])" if STORY_OPENER.match(norm) else r"(?<=[。!?;:])"
+    parts = [p for p in re.split(split, norm) if p.strip()]
     first = next((i for i, p in enumerate(parts) if _ASKS.search(p)), 0)
     return "".join(parts[first:]).strip(), "".join(parts[:first]).strip()
 
@@ -170,6 +178,7 @@ def understand(question: str, topics: Iterable[str] = (),
         if not q.has_project:  # 项目四：出资要求？ — the project is named before the question
             c = understand(context, topics, segment)
             q.project_numbers, q.from_end, q.topic_words = c.project_numbers, c.from_end, c.topic_words
+            q.cross = q.cross or c.cross  # 我们想报这批项目，申报单位需要满足什么条件
         return q
     rest = FOLLOWUP_OPENERS.sub(" ", norm)
     for spoken, written in _REWRITES:
