@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from rag.answer import NARROW_ABOVE, Evidence, metric_groups
 from rag.normalize import normalize, strip_spaces
 from rag.types import Chunk
-from rag.units import SPOKEN_DIMENSIONS, UNITS, WIDER, asked_dimensions, asked_units, dimensions, quantities, same_value
+from rag.units import (
+    SPOKEN_DIMENSIONS,
+    UNITS,
+    WIDER,
+    asked_dimensions,
+    asked_units,
+    dimensions,
+    quantities,
+    same_value,
+)
 
 # Words that measure or relate to any target, so they name no attribute of their own: 规模 in
 # 什么规模, 达到 in 达到多少. Family-wide: how any guide's targets are asked about.
@@ -105,7 +114,9 @@ class Coverage:
                         lacking.append((w, ext))
         if not lacking:
             return None
-        return Gap(project, section, max(lacking)[1])
+        # Name the attribute as the question ends it (培养几个博士 → 博士; 区级财政 over 区级).
+        name = max(lacking, key=lambda p: (question.find(p[1]) + len(p[1]), len(p[1])))[1]
+        return Gap(project, section, name)
 
 
 def attribute_word(term: str) -> bool:
@@ -136,8 +147,10 @@ def retarget(chunks: list[Chunk], doc_text: str, question: str, ev: Evidence,
     """
     span = doc_text[chosen[1] : chosen[2]]
     dims = asked_dimensions(question)
-    # An amount the question states (是不是50000万元, 十个亿), not a unit of its wording (一秒钟).
-    stated = [x for x in quantities(question) if re.search(r"\d|[千万亿]", x.text)]
+    # An amount the question states (是不是50000万元, 十个亿, 0.5秒), not a unit of its wording
+    # (一秒钟) nor a bare number (project 5).
+    stated = [x for x in quantities(question)
+              if re.search(r"[千万亿]", x.text) or (x.dimension and re.search(r"\d", x.text))]
     here = quantities(normalize(span))
     has_dim = any(x.dimension in dims for x in here)
     need_dim = bool(dims)

@@ -25,8 +25,8 @@ from rag.encoder import Encoder, EncoderUnavailable, load_encoder
 from rag.lexicon import OFF_GUIDE
 from rag.normalize import normalize
 from rag.parse import Document
-from rag.rank import answer_rank, direction
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
+from rag.rank import answer_rank, direction
 from rag.retrieve import Hit, Retriever, Timings
 from rag.settings import Settings
 from rag.tokenize import Tokenizer

@@ -58,8 +58,9 @@ def score(item: Item, ans: Answer, max_chars: int) -> dict:
     text = strip_spaces(ans.answer)
     pieces = [t for _, t in ans.rows] if ans.rows else [ans.answer]
     short = all(len(p) <= max_chars for p in pieces)
+    # A superlative lists the extreme project(s) first: its top citation must be one of them.
     covered = True
-    if item.project and len(item.project) > 1:
+    if item.project and len(item.project) > 1 and item.kind != "superlative":
         # A question asked of every project is right only if every project got its row.
         cited = {c.project for c in ans.citations if c.section == item.section}
         # … and "which projects …" is right only if no other project got one.

@@ -73,14 +73,14 @@ def answer_rank(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: d
     ranked.sort(key=lambda r: -sign * r.value)
     winners = [r for r in ranked if abs(r.value - ranked[0].value) <= 1e-9 * max(abs(r.value), 1.0)]
     rows, cites = [], []
-    for r in winners:
+    # The extreme project(s) first, then the others with their figures for comparison.
+    for r in [*winners, *(r for r in ranked if r not in winners)]:
         c = r.hit.chunk
         text = texts[c.doc][r.start : r.end]
         rows.append(([c.project or c.doc], text))
         cites.append(citation(c, texts[c.doc], r.start, r.end, r.hit.score))
-    others = [r for r in ranked if r not in winners]
-    note = "其他项目：" + "；".join(f"{r.hit.chunk.project}：{texts[r.hit.chunk.doc][r.start:r.end]}" for r in others) \
-        if others else ""
+    which = "最高" if sign > 0 else "最低"
+    note = f"{which}：{'、'.join(r.hit.chunk.project or r.hit.chunk.doc for r in winners)}。"
     answer = "\n".join(f"{labels[0]}：{text}" for labels, text in rows)
     ans = Answer(question, True, answer, cites, suggestions(hits, n_suggestions), rows=rows, note=note)
     return ans
