@@ -62,8 +62,8 @@ def test_attribute_words(term: str, ok: bool) -> None:
 
 
 def test_general_words_leave_a_cross_question() -> None:
-    ev = Evidence(["人工智能", "申报", "单位", "满足", "七个", "方言"], [1.0] * 6)
-    assert specific(ev, {"2023年重庆市人工智能重大专项"}).terms == ["方言"]
+    ev = Evidence(["人工智能", "申报", "单位", "满足", "七个", "方言", "1000"], [1.0] * 7)
+    assert specific(ev, {"2023年重庆市人工智能重大专项"}).terms == ["方言", "1000"]  # numbers filter rows
 
 
 @pytest.mark.parametrize(("q", "sign"), [
