@@ -49,8 +49,9 @@ def real_model() -> str:
 @pytest.fixture(scope="session")
 def pg_cluster():  # type: ignore[no-untyped-def]
     """A throwaway PostgreSQL server for the session (skipped, or failed in CI, when not installed)."""
-    from tests.pg import Cluster
+    from tests.pg import Cluster, require
 
+    require()
     cluster = Cluster()
     yield cluster
     cluster.destroy()
