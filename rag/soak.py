@@ -19,7 +19,9 @@ import asyncio
 import json
 import os
 import random
+import signal
 import sqlite3
+import sys
 import tempfile
 import threading
 import time
@@ -87,7 +89,7 @@ async def _soak(bases: list[str], total: int, clients: int, feedback_share: floa
                         errors.append(f"{type(e).__name__}: {e}")
 
         await asyncio.gather(*(worker() for _ in range(clients)))
-    out = {k: counts[k] for k in ("ask", "feedback", "5xx", "ask_5xx", "feedback_5xx", "feedback_404", "429",
+    out: dict[str, object] = {k: counts[k] for k in ("ask", "feedback", "5xx", "ask_5xx", "feedback_5xx", "feedback_404", "429",
                                   "other_errors")}
     if event:
         out["midway_seconds"] = round(event.get("end", time.perf_counter()) - event["start"], 1)
@@ -145,6 +147,8 @@ def main() -> None:
     ap.add_argument("--down-seconds", type=float, default=3.0, help="how long PostgreSQL stays down")
     ap.add_argument("--port", type=int, default=0, help="first replica's port (others follow); 0 = any free")
     args = ap.parse_args()
+    # A SIGTERM (timeout, Ctrl-C's sibling) still stops the servers and deletes the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if (args.replicas > 1 or args.restart) and not args.postgres:
         ap.error("several replicas or a restart need --postgres")
     work = Path(tempfile.mkdtemp(prefix="guideqa-soak-"))

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rag.errors import StoreError
-from web.app_state import client_of, engine_of, log_of, templates_of
 from web.api import save_feedback
+from web.app_state import client_of, engine_of, log_of, templates_of
 from web.view import blocks, card, parse_hl
 
 router = APIRouter(include_in_schema=False)

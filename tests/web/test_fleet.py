@@ -153,3 +153,14 @@ def test_new_index_build_is_served_without_a_restart(tmp_path: Path, monkeypatch
         assert c.get("/healthz").json()["documents"] == old["documents"] + 1
         assert c.app.state.holder.get().build_dir == new_build
         assert not c.app.state.holder.reload_if_changed()  # nothing newer: no work, no swap
+
+
+def test_serve_refuses_a_database_url_it_cannot_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from rag.cli import main
+
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("RAG_DATABASE_URL", "mysql://guideqa:secret@db/guideqa")
+    r = CliRunner().invoke(main, ["serve", "--port", str(_port())])
+    assert r.exit_code == 1 and "postgresql://" in r.output and "secret" not in r.output

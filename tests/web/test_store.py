@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,7 +53,7 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[
 
 def test_log_and_feedback_round_trip(opener: Callable[[], Store]) -> None:
     store = opener()
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     a = store.log_answer(_answer("项目四出资要求"), None, "127.0.0.1")
     b = store.log_answer(_answer("申报截止时间", answered=False), "项目四出资要求", "127.0.0.1")
     assert len({a, b}) == 2 and len(a) == 32 and a[:12] <= b[:12]  # milliseconds first
@@ -64,13 +64,13 @@ def test_log_and_feedback_round_trip(opener: Callable[[], Store]) -> None:
     assert (recent[1]["answer_text"], recent[1]["citation"], recent[1]["understood"], recent[1]["doc"]) == (
         "出资不低于 3000 万元", "项目四 · 资助强度", "项目四出资要求", "doc")
     asked = recent[0]["asked_at"]
-    assert asked.tzinfo is not None and before - timedelta(seconds=5) <= asked <= datetime.now(timezone.utc)
+    assert asked.tzinfo is not None and before - timedelta(seconds=5) <= asked <= datetime.now(UTC)
     assert [r["question"] for r in store.unanswered(10)] == ["申报截止时间"]
     down = store.downvotes(10)
     assert [(r["question"], r["comment"], r["citation"]) for r in down] == [("项目四出资要求", "不够具体", "项目四 · 资助强度")]
     day = store.counts_by_day()[0]
     assert (day["questions"], day["unanswered"], day["downvotes"]) == (2, 1, 1)
-    assert day["day"] == datetime.now(timezone.utc).date().isoformat()
+    assert day["day"] == datetime.now(UTC).date().isoformat()
     rows = store.export_rows()
     assert [(r["question"], r["vote"], r["answer_id"]) for r in rows] == [("项目四出资要求", "down", a),
                                                                           ("申报截止时间", "up", b)]
@@ -113,7 +113,7 @@ def test_question_written_twice_is_stored_once(opener: Callable[[], Store]) -> N
 
 def test_time_windows_and_grouped_unanswered(opener: Callable[[], Store]) -> None:
     store = opener()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     old = QuestionRecord.of(_answer("邮箱是多少", answered=False))
     store.add_questions([QuestionRecord(**{**old.__dict__, "asked_at": now - timedelta(days=3)})])
     for _ in range(3):
@@ -198,12 +198,12 @@ def test_version_1_database_is_migrated_with_its_rows(request: pytest.FixtureReq
                    (local.strftime("%Y-%m-%d %H:%M:%S"),))
         db.close()
         store: Store = SqliteStore(tmp_path)
-        utc = local.astimezone(timezone.utc)  # naive = this machine's zone, as SQLite's 'utc' reads it
+        utc = local.astimezone(UTC)  # naive = this machine's zone, as SQLite's 'utc' reads it
     else:
         import psycopg
 
         url = request.getfixturevalue("pg_url")
-        utc = datetime(2026, 11, 30, 1, 30, tzinfo=timezone.utc)
+        utc = datetime(2026, 11, 30, 1, 30, tzinfo=UTC)
         with psycopg.connect(url) as conn:
             for sql in POSTGRES[1]:
                 conn.execute(sql)

@@ -7,7 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rag.errors import StoreError
@@ -20,14 +20,14 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 def _text(t: datetime) -> str:
     """Return a UTC time as sortable text (SQLite has no time type)."""
-    return t.astimezone(timezone.utc).strftime(TIME_FORMAT)
+    return t.astimezone(UTC).strftime(TIME_FORMAT)
 
 
 def _time(value: str | None) -> datetime | None:
     if not value:
         return None
     fmt = TIME_FORMAT if "." in value else "%Y-%m-%d %H:%M:%S"
-    return datetime.strptime(value, fmt).replace(tzinfo=timezone.utc)
+    return datetime.strptime(value, fmt).replace(tzinfo=UTC)
 
 
 def _row(r: sqlite3.Row) -> dict:
