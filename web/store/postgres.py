@@ -47,6 +47,7 @@ class PostgresStore:
     # How long a call waits for a connection: a request answers 503 (feedback) or queues its
     # question rather than hang while the database is down.
     wait = 2.0
+    question_wait = 0.5
     # At start: how long to wait for the database to come up (replicas may start before it).
     start_wait = 30.0
 
@@ -82,22 +83,26 @@ class PostgresStore:
         return migrate(execute, POSTGRES, utcnow().isoformat())
 
     @contextmanager
-    def _conn(self) -> Iterator[Any]:
-        with self._pool.connection() as conn:  # commits at the end of the block, rolls back on error
+    def _conn(self, wait: float | None = None) -> Iterator[Any]:
+        with self._pool.connection(timeout=wait) as conn:  # commits at the end of the block, rolls back on error
             yield conn
 
-    def _run(self, work: Callable[[Any], T], what: str) -> T:
+    def _run(self, work: Callable[[Any], T], what: str, wait: float | None = None) -> T:
         """Run `work` in one transaction; turn any database failure into a plain StoreError."""
         import psycopg
         import psycopg_pool
 
         try:
-            with self._conn() as conn:
+            with self._conn(wait) as conn:
                 out = work(conn)
             self._error = ""
+            if self._health is not None and not self._health[1].ok:
+                self._health = None  # the cached "down" is out of date
             return out
         except (psycopg.Error, psycopg_pool.PoolTimeout) as e:
             self._error = _kind(e)
+            if self._health is not None and self._health[1].ok:
+                self._health = None
             log.warning("%s: %s", what, e)
             raise StoreError(f"{what}: {self._error}") from e
 
@@ -111,7 +116,8 @@ class PostgresStore:
                     [(r.id, r.asked_at, r.question, r.previous, r.answered, r.answer_json, r.took_ms, r.client,
                       r.answer_text, r.citation, r.understood, r.doc) for r in records])
 
-        self._run(work, "could not save the question")
+        # A short wait: the question log calls this inline on the event loop, and queues on failure.
+        self._run(work, "could not save the question", wait=self.question_wait)
 
     def log_answer(self, answer: Answer, previous: str | None = None, client: str = "") -> str:
         record = QuestionRecord.of(answer, previous, client)
