@@ -90,3 +90,23 @@ def test_staff_token_never_reaches_the_logs(engine, tmp_path, monkeypatch, caplo
         c.get("/staff", headers={"Authorization": "Bearer wrong-guess"})
         c.post("/staff/login", data={"token": "fault-token"})
     assert "fault-token" not in caplog.text and "wrong-guess" not in caplog.text
+
+
+def test_full_question_queue_drops_and_counts_never_fails(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    with _client(engine, tmp_path / "data", monkeypatch) as c:
+        store, log = c.app.state.store, c.app.state.question_log
+        store.busy_timeout = 0.05
+        log.capacity = 2
+        other = sqlite3.connect(store.path, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            replies = [c.post("/api/ask", json={"question": q}).json() for q in ("项目四出资要求", "实施周期多久", "谁能申报")]
+            assert [bool(r["id"]) for r in replies] == [True, True, False]  # answered all the same
+            assert "warning" in replies[2] and replies[2]["answered"]
+            health = c.get("/healthz").json()["store"]
+            assert (health["questions_pending"], health["questions_dropped"]) == (2, 1)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        log.flush()
+        assert store.count("questions") == 2
