@@ -57,20 +57,20 @@ async def _soak(bases: list[str], total: int, clients: int, feedback_share: floa
             for i in todo:
                 if midway is not None and i == total // 2:
                     threading.Thread(target=run_midway, daemon=True).start()
+                kind = "ask"
                 try:
                     if ids and rng.random() < feedback_share:
+                        kind = "feedback"
                         aid, served_by = ids.pop(rng.randrange(len(ids)))
                         base = bases[(served_by + 1) % len(bases)]  # crosswise when there are replicas
                         comment = f"soak-{i}"
                         r = await client.post(base + "/api/feedback", json={
                             "answer_id": aid, "vote": rng.choice(["up", "down"]), "comment": comment})
-                        kind = "feedback"
                         if r.status_code == 201:
                             acked.append(comment)
                     else:
                         which = rng.randrange(len(bases))
                         r = await client.post(bases[which] + "/api/ask", json={"question": rng.choice(qs)})
-                        kind = "ask"
                         if r.status_code == 200 and r.json().get("id"):
                             ids.append((r.json()["id"], which))
                     counts[kind] += 1
@@ -85,12 +85,13 @@ async def _soak(bases: list[str], total: int, clients: int, feedback_share: floa
                         counts[f"{kind}_404"] += 1
                 except httpx.HTTPError as e:
                     counts["other_errors"] += 1
+                    counts[f"{kind}_other_errors"] += 1
                     if len(errors) < 5:  # enough to diagnose, not a flood
-                        errors.append(f"{type(e).__name__}: {e}")
+                        errors.append(f"{kind} {type(e).__name__}: {e}")
 
         await asyncio.gather(*(worker() for _ in range(clients)))
     out: dict[str, object] = {k: counts[k] for k in ("ask", "feedback", "5xx", "ask_5xx", "feedback_5xx", "feedback_404", "429",
-                                  "other_errors")}
+                                  "other_errors", "ask_other_errors", "feedback_other_errors")}
     if event:
         out["midway_seconds"] = round(event.get("end", time.perf_counter()) - event["start"], 1)
     return out | {"acked": acked, "errors": errors}
