@@ -34,10 +34,14 @@ def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignor
             reason = str(e)
             click.echo(f"rag: semantic search is off, answering with BM25 alone — {e}", err=True)
     try:
-        return Engine.open(settings, encoder=encoder, progress=None if quiet else _progress(),
-                           use_model=encoder is not None, reason=reason)
+        engine = Engine.open(settings, encoder=encoder, progress=None if quiet else _progress(),
+                             use_model=encoder is not None, reason=reason)
     except Exception as e:  # a corpus the parser refuses, an unwritable index: a message, not a trace
         raise click.ClickException(str(e)) from e
+    # First-call costs (lazy imports, the model's first run) are paid here, not from the first
+    # question's time budget.
+    engine.warm_up()
+    return engine
 
 
 def _progress():  # type: ignore[no-untyped-def]

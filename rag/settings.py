@@ -53,6 +53,10 @@ class Settings:
     min_evidence: float = 0.45
     answer_max_chars: int = 200
     max_question_chars: int = 500
+    # Seconds one answer may take before it is abandoned as too complex (HTTP 503, CLI exit 1);
+    # the slowest hostile 500-character question takes well under 0.1 s (docs/worst-case.md).
+    # RAG_ANSWER_BUDGET; 0 = no limit.
+    answer_budget_s: float = 2.0
     suggestions: int = 3
     # Whole answers kept per engine (a help desk repeats itself); 0 turns the cache off.
     query_cache_size: int = 2048
@@ -85,6 +89,15 @@ class Settings:
                 raise ValueError(f"RAG_RATE_LIMIT must be a whole number of answers per minute (0 = off), "
                                  f"not {value!r}")
             s = replace(s, rate_limit=int(value))
+        if env.get("RAG_ANSWER_BUDGET"):
+            value = env["RAG_ANSWER_BUDGET"].strip()
+            try:
+                budget = float(value)
+            except ValueError:
+                budget = -1.0
+            if not 0 <= budget < float("inf"):
+                raise ValueError(f"RAG_ANSWER_BUDGET must be seconds per answer (0 = no limit), not {value!r}")
+            s = replace(s, answer_budget_s=budget)
         if env.get("RAG_INDEX_DIR"):
             s = replace(s, index_dir=Path(env["RAG_INDEX_DIR"]))
         return replace(s, **overrides)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rag.errors import StoreError
 from rag.types import Answer
 
 SCHEMA = """
@@ -25,10 +26,6 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE INDEX IF NOT EXISTS questions_asked ON questions(asked_at);
 CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
 """
-
-
-class StoreError(RuntimeError):
-    """The database cannot be written or read; the message says so plainly."""
 
 
 def _now() -> str:

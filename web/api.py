@@ -8,7 +8,9 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from rag.errors import QuestionTooComplex
 from rag.store import StoreError
+from web import answering
 from web.app_state import client_of, engine_of, store_of, templates_of
 from web.schemas import AskIn, AskOut, FeedbackIn, FeedbackOut, HealthOut, SearchOut, responses
 
@@ -20,14 +22,15 @@ def error(status: int, message: str) -> JSONResponse:
 
 
 @router.post("/api/ask", summary="Answer a question with cited verbatim clauses",
-             responses=responses(200, AskOut, 400, 413, 422, 429))
+             responses=responses(200, AskOut, 400, 413, 422, 429, 503))
 async def ask(body: AskIn, request: Request) -> JSONResponse:
-    # Inline on the event loop: an answer is 0.1 ms (cached) to 15 ms (a model call) of CPU. In the
-    # thread pool, forty threads fighting for one GIL made p95 four times worse, and handing only
-    # new questions to a thread starved them behind cached ones (rag bench, 100 clients).
+    # Cached answers inline on the event loop, new ones on two answer threads under the time
+    # budget (web/answering.py): no question holds the worker.
     engine = engine_of(request)
     try:
-        ans = engine.ask(body.question, previous=body.previous, top_k=body.top_k or 3)
+        ans = await answering.answer(engine, body.question, body.previous, body.top_k or 3)
+    except QuestionTooComplex as e:
+        return error(503, str(e))
     except ValueError as e:
         return error(422, str(e))
     try:

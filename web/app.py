@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from rag.engine import Engine
 from rag.settings import Settings
 from rag.store import Store
+from web import answering
 from web.app_state import EngineHolder, settle_heap
 from web.guard import install_guards
 
@@ -29,6 +30,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         holder.get().warm_up()  # load the model and index, and run them once, before the first request
         settle_heap()
         yield
+        answering.shutdown()
 
     app = FastAPI(title="GuideQA 指南问答", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.holder = holder
@@ -58,10 +60,14 @@ def serve(host: str, port: int, settings: Settings | None = None, workers: int =
     """Run the app with uvicorn; several workers share the index and the SQLite file."""
     import uvicorn
 
+    # SIGTERM waits for requests in flight at most this long (an answer is abandoned at its
+    # budget anyway), then closes what is left: stopping a server is bounded.
+    grace = max(1, int(settings.answer_budget_s) + 1) if settings else 3
     if workers > 1:
         # Two cores: one torch thread per worker process avoids oversubscription.
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         uvicorn.run("web.app:app_factory", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning")
+                    log_level="warning", timeout_graceful_shutdown=grace)
     else:
-        uvicorn.run(create_app(engine, settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(engine, settings), host=host, port=port, log_level="warning",
+                    timeout_graceful_shutdown=grace)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from rag.errors import QuestionTooComplex
 from rag.store import StoreError
 from web.app_state import client_of, engine_of, store_of, templates_of
 from web.view import blocks, card, parse_hl
@@ -22,6 +23,8 @@ def _answer(request: Request, question: str, previous: str | None) -> dict:
     engine = engine_of(request)
     try:
         ans = engine.ask(question, previous=previous or None)
+    except QuestionTooComplex as e:  # over the time budget: the page says so, the worker goes on
+        return {"error": str(e), "question": question, "status": 503}
     except ValueError as e:
         return {"error": str(e), "question": question}
     ctx = card(ans, engine.documents)
@@ -30,6 +33,11 @@ def _answer(request: Request, question: str, previous: str | None) -> dict:
     except StoreError:
         ctx["id"] = None  # answer shown; feedback on it cannot be kept
     return ctx
+
+
+def _status(result: dict | None) -> int:
+    """Return the page's status: 200, 422 for a question that cannot be asked, 503 if over budget."""
+    return int(result.get("status", 422)) if result and "error" in result else 200
 
 
 def _context(result: dict | None) -> str:
@@ -50,14 +58,14 @@ def _chat(request: Request, result: dict | None = None, flash: str = "", status:
 @router.get("/", response_class=HTMLResponse)
 def chat(request: Request, q: str | None = None, previous: str | None = None, thanks: int = 0) -> Response:
     result = _answer(request, q, previous) if q is not None else None
-    return _chat(request, result, "谢谢您的反馈！" if thanks else "", 422 if result and "error" in result else 200)
+    return _chat(request, result, "谢谢您的反馈！" if thanks else "", _status(result))
 
 
 @router.post("/", response_class=HTMLResponse)
 def chat_form(request: Request, question: Annotated[str, Form()] = "",
               previous: Annotated[str, Form()] = "") -> Response:
     result = _answer(request, question, previous[:500])
-    return _chat(request, result, status=422 if "error" in result else 200)
+    return _chat(request, result, status=_status(result))
 
 
 @router.post("/fragment/answer", response_class=HTMLResponse)
@@ -66,7 +74,7 @@ def fragment(request: Request, question: Annotated[str, Form()] = "",
     """Return one rendered answer card, for the page's script to append."""
     result = _answer(request, question, previous[:500])
     return templates_of(request).TemplateResponse(
-        request, "_answer_card.html", {"result": result}, status_code=422 if "error" in result else 200)
+        request, "_answer_card.html", {"result": result}, status_code=_status(result))
 
 
 @router.post("/feedback")
