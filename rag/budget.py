@@ -22,10 +22,14 @@ TOO_COMPLEX = "问题过于复杂，无法在时限内回答，请简化后再�
 
 @dataclass
 class Budget:
-    """Steps taken so far and the moment the answer must be abandoned (None: no deadline)."""
+    """Steps taken so far and the moment the answer must be abandoned (None: no deadline).
+
+    Time is the answering thread's CPU time: an overloaded machine slows every answer alike and
+    must not turn ordinary questions into "too complex"; a hostile one burns CPU either way.
+    """
 
     seconds: float | None = None
-    clock: Callable[[], float] = time.perf_counter
+    clock: Callable[[], float] = time.thread_time
     steps: int = 0
     deadline: float = field(init=False)
 

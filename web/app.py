@@ -60,14 +60,19 @@ def serve(host: str, port: int, settings: Settings | None = None, workers: int =
     """Run the app with uvicorn; several workers share the index and the SQLite file."""
     import uvicorn
 
-    # SIGTERM waits for requests in flight at most this long (an answer is abandoned at its
-    # budget anyway), then closes what is left: stopping a server is bounded.
-    grace = max(1, int(settings.answer_budget_s) + 1) if settings else 3
+    options = uvicorn_options(settings or (engine.settings if engine else Settings.from_env()))
     if workers > 1:
         # Two cores: one torch thread per worker process avoids oversubscription.
         os.environ.setdefault("OMP_NUM_THREADS", "1")
-        uvicorn.run("web.app:app_factory", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", timeout_graceful_shutdown=grace)
+        uvicorn.run("web.app:app_factory", factory=True, host=host, port=port, workers=workers, **options)
     else:
-        uvicorn.run(create_app(engine, settings), host=host, port=port, log_level="warning",
-                    timeout_graceful_shutdown=grace)
+        uvicorn.run(create_app(engine, settings), host=host, port=port, **options)
+
+
+def uvicorn_options(settings: Settings) -> dict:
+    """Return uvicorn's options for this app: quiet logs and a bounded graceful shutdown.
+
+    On SIGTERM uvicorn waits for requests in flight; an answer is abandoned at its budget, so
+    waiting one second past it is enough, and then what is left is closed: stopping is bounded.
+    """
+    return {"log_level": "warning", "timeout_graceful_shutdown": int(settings.answer_budget_s) + 1}
