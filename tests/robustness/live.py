@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 PORTS = range(8200, 8300)  # this suite's share of the machine's ports
 
@@ -86,3 +87,16 @@ def request(path: str, headers: dict[str, str] | None = None, method: str = "GET
     if body:
         lines.append(f"Content-Length: {len(body)}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+@contextlib.contextmanager
+def in_process(engine, data: Path, monkeypatch: pytest.MonkeyPatch, **settings: object) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """A TestClient on the engine's app with these settings (rate limit off unless given); restores them."""
+    from tests.web.conftest import make_client
+
+    original = engine.settings
+    try:
+        with make_client(engine, data, monkeypatch, **({"rate_limit": 0} | settings)) as c:
+            yield c
+    finally:
+        engine.settings = original
