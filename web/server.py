@@ -72,9 +72,8 @@ class GuardedProtocol(HttpToolsProtocol):
         if GuardedProtocol.limits is None:
             GuardedProtocol.limits = ServerLimits.of(Settings.from_env())
         self.lim: ServerLimits = GuardedProtocol.limits
-        self._head_bytes = 0  # the current request's line and headers, as the parser hands them over
         self._raw_bytes = 0  # bytes received since the current request began, while its head is unfinished
-        self._head_count = 0
+        self._began: float | None = None  # when the current (or last) request's first byte came
         self._reading = False  # a request has begun and is not yet wholly received
         self._head_done = False
         self._over_capacity = False
@@ -114,40 +113,30 @@ class GuardedProtocol(HttpToolsProtocol):
     # Parser callbacks
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._head_bytes = self._raw_bytes = self._head_count = 0
+        self._raw_bytes = 0
         self._reading, self._head_done = True, False
-        if self._deadline is None:  # the next request on a kept-alive connection: its clock starts now
+        self._began = self.loop.time()
+        if self._deadline is None:  # one timer per connection at a time, not one per request
             self._arm(self.lim.read_timeout)
-
-    def on_url(self, url: bytes) -> None:
-        self._count(len(url))
-        super().on_url(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._head_count += 1
-        if self._head_count > self.lim.max_headers:
-            self._refuse(431, f"请求头过多：最多 {self.lim.max_headers} 个 (more than {self.lim.max_headers} "
-                              "headers)", b"")
-            raise _Refused
-        self._count(len(name) + len(value) + 4)
-        super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         self._head_done = True
+        # Counted once the head is whole: one pass over what the parser collected is cheaper than
+        # a Python call per header, and the raw count above bounds what can pile up before this.
+        if len(self.headers) > self.lim.max_headers:
+            self._refuse(431, f"请求头过多：最多 {self.lim.max_headers} 个 (more than {self.lim.max_headers} "
+                              "headers)", b"")
+            raise _Refused
+        if len(self.url) + sum(len(n) + len(v) + 4 for n, v in self.headers) > self.lim.max_header_bytes:
+            self._refuse(431, self._too_large(), b"")
+            raise _Refused
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
         self._reading = False
-        self._disarm()
         super().on_message_complete()
 
     # Limits
-    def _count(self, n: int) -> None:
-        self._head_bytes += n
-        if self._head_bytes > self.lim.max_header_bytes:
-            self._refuse(431, self._too_large(), b"")
-            raise _Refused
-
     def _too_large(self) -> str:
         kb = self.lim.max_header_bytes // 1024
         return f"请求头过大：最多 {kb} KB (request header block over {kb} KB)"
@@ -165,9 +154,15 @@ class GuardedProtocol(HttpToolsProtocol):
         self._deadline = None
         if self.transport.is_closing() or self._refused:
             return
-        if self._over_capacity or not self._reading:
+        if self._over_capacity or self._began is None:
             self._refused = True
             self.transport.close()  # silent since it connected: nobody to tell
+            return
+        if not self._reading:
+            return  # between requests: uvicorn's keep-alive timeout closes an idle connection
+        left = self._began + self.lim.read_timeout - self.loop.time()
+        if left > 0:  # this timer was armed for an earlier request on the connection
+            self._arm(left)
         elif self._head_done:
             # Headers came, the body did not: the app sees a disconnect and answers nobody.
             self._refuse(408, "请求体发送超时 (request body not received in time)", b"")

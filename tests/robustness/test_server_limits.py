@@ -88,3 +88,18 @@ def test_5_x_forwarded_for_is_not_believed_by_default(engine, tmp_path, monkeypa
                                                                  "Content-Type": "application/json"}, "POST", body)))
                  for i in range(10)]
         assert codes[:5] == [200] * 5 and 429 in codes  # a new header per request is not a new client
+
+
+def test_the_limits_are_settings_read_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from rag.settings import Settings
+
+    monkeypatch.setenv("RAG_MAX_HEADER_BYTES", "8192")
+    monkeypatch.setenv("RAG_READ_TIMEOUT", "2.5")
+    monkeypatch.setenv("RAG_TRUSTED_PROXIES", " 10.0.0.0/8,127.0.0.1 ")
+    s = Settings.from_env()
+    assert (s.max_header_bytes, s.read_timeout, s.trusted_proxies) == (8192, 2.5, "10.0.0.0/8,127.0.0.1")
+    monkeypatch.setenv("RAG_MAX_CONNECTIONS", "lots")
+    with pytest.raises(ValueError, match="RAG_MAX_CONNECTIONS"):
+        Settings.from_env()
