@@ -3,7 +3,8 @@
 uvicorn bounds neither the header block (httptools reads a 100 MB header), nor the number of
 headers, nor the time a fresh connection may stay silent (its keep-alive timer starts only after a
 first response). `GuardedProtocol` adds those bounds to uvicorn's own protocol class, keeping its
-C parser (h11, which has a size limit, answered ~10 % fewer questions per second: docs/security.md):
+C parser (h11, which has a size limit, costs ~84 µs more per request than httptools, this guard
+~3 µs: docs/security.md):
 
 - a header block over `max_header_bytes` → 431, more than `max_headers` headers → 431;
 - a request (headers and body) not received within `read_timeout` of the connection opening or
