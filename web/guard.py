@@ -149,6 +149,8 @@ def _refuse(request: Request, status: int, message: str, headers: dict[str, str]
     else:
         resp = templates.TemplateResponse(request, "message.html", {"title": "请求未处理", "message": message},
                                           status_code=status, headers=headers)
+    if path.startswith("/staff"):
+        resp.headers["Cache-Control"] = "no-store"
     return _headers(resp)
 
 
