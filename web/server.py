@@ -7,8 +7,9 @@ C parser (h11, which has a size limit, costs ~84 µs more per request than httpt
 ~3 µs: docs/security.md):
 
 - a header block over `max_header_bytes` → 431, more than `max_headers` headers → 431;
-- a request (headers and body) not received within `read_timeout` of the connection opening or
-  of the request's first byte → 408 and closed (a silent connection is closed without a reply);
+- a request's headers not received within `read_timeout` of the connection opening or of the
+  request's first byte, or its body stalling (no byte) for `read_timeout` → 408 and closed (a
+  silent connection is closed without a reply); an upload that keeps moving is never cut off;
 - more than `max_connections` open connections per worker → 503 {"error": …} and closed at once,
   so idle sockets cannot use up the process's file descriptors.
 """
@@ -98,6 +99,8 @@ class GuardedProtocol(HttpToolsProtocol):
         if self._over_capacity:
             self._refuse(503, "服务器繁忙，请稍后再试 (server busy: too many connections)", data, retry_after=5)
             return
+        if self._head_done and self._reading:
+            self._began = self.loop.time()  # a body is timed from its last progress, not its start
         super().data_received(data)
         # httptools hands a header over only once it ends: one still unterminated past the limit
         # is refused here, before the parser buffers more of it.

@@ -65,6 +65,17 @@ def test_2_a_slow_body_is_cut_off_and_nothing_half_sent_is_stored(engine, tmp_pa
         assert status_of(exchange(port, request("/healthz"))) == 200  # the server carries on
 
 
+def test_2_a_slow_but_moving_body_is_not_cut_off(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    body = json.dumps({"question": "项目四出资要求"}).encode()
+    with serving(engine, tmp_path / "d", monkeypatch, read_timeout=1.0) as port, connect(port, timeout=10) as s:
+        s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+        for i in range(0, len(body), 6):  # 2-3 s in all, never a second without a byte
+            time.sleep(0.4)
+            s.sendall(body[i:i + 6])
+        assert status_of(read_all(s)) == 200
+
+
 def test_2_connections_over_the_bound_get_a_clear_503_and_idle_ones_do_not_lock_others_out(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     with serving(engine, tmp_path / "d", monkeypatch, max_connections=5, read_timeout=2.0) as port:
         idle = [connect(port) for _ in range(5)]
