@@ -1,11 +1,41 @@
-"""The errors GuideQA raises on purpose: each carries a message a person can act on."""
+"""Every error GuideQA raises on purpose, in one hierarchy: catch `GuideQAError` for all of them.
+
+Each also derives from the built-in it replaced (ValueError for bad input, RuntimeError for a
+missing resource), so code that caught those keeps working; the old names stay importable where
+they were defined (`rag.parse.ParseError`, `rag.index.IndexError_`, `rag.encoder.EncoderUnavailable`,
+`web.store.StoreError`, also `rag.errors.StoreError`).
+"""
 
 from __future__ import annotations
 
 
 class GuideQAError(Exception):
-    """Base of every error GuideQA raises deliberately (as opposed to a bug)."""
+    """Base of every GuideQA error; the message is meant for the user or the operator."""
+
+
+class ParseError(GuideQAError, ValueError):
+    """The document does not have the structure of a guide; names the line that broke it."""
+
+
+class IndexUnavailable(GuideQAError, RuntimeError):
+    """The index is missing, stale or corrupt; the message says which."""
+
+
+class EncoderUnavailable(GuideQAError, RuntimeError):
+    """No embedding model could be loaded; the message says which and why."""
+
+
+class QuestionError(GuideQAError, ValueError):
+    """The question cannot be answered as asked (empty, too long, not text); the message says why."""
+
+
+class QuestionTooComplex(QuestionError):
+    """Answering would exceed the per-answer time budget (`Settings.answer_budget_s`).
+
+    Not the user's fault as such, but retrying the same text will not help: the reply says so
+    (HTTP 503, CLI exit 1) and the worker goes on serving others.
+    """
 
 
 class StoreError(GuideQAError, RuntimeError):
-    """The question and feedback database cannot be written or read; the message says so plainly."""
+    """The database cannot be written or read; the message says so plainly."""

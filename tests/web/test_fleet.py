@@ -56,22 +56,24 @@ def test_two_replicas_share_questions_and_feedback(pg_url: str, tmp_path: Path) 
         replicas = [a, b]
         asked: dict[str, int] = {}  # answer id -> replica that answered
         with httpx.Client(timeout=30) as c:
-            for i in range(120):
+            for i in range(240):
                 r = c.post(replicas[i % 2] + "/api/ask", json={"question": f"{QUESTIONS[i % len(QUESTIONS)]} {i}"})
                 assert r.status_code == 200
                 asked[r.json()["id"]] = i % 2
             posted = []
             for n, (aid, served_by) in enumerate(asked.items()):
                 other = replicas[1 - served_by]  # feedback always to the replica that did not answer
-                for vote in ("up", "down"):
-                    comment = f"交叉 {n} {vote}"
-                    r = c.post(other + "/api/feedback", json={"answer_id": aid, "vote": vote, "comment": comment})
-                    assert r.status_code == 201, r.text
-                    posted.append((aid, vote, comment))
-                if n % 6 == 0:  # a retry of the same vote, to the answering replica: not a second row
-                    r = c.post(replicas[served_by] + "/api/feedback",
-                               json={"answer_id": aid, "vote": "down", "comment": f"交叉 {n} down"})
-                    assert r.status_code == 201
+                vote, comment = ("up", "down")[n % 2], f"交叉 {n}"
+                r = c.post(other + "/api/feedback", json={"answer_id": aid, "vote": vote, "comment": comment})
+                assert r.status_code == 201, r.text
+                posted.append((aid, vote, comment))
+                if n % 6 == 0:  # a retry to the answering replica: the same row; another vote: refused
+                    again = c.post(replicas[served_by] + "/api/feedback",
+                                   json={"answer_id": aid, "vote": vote, "comment": comment})
+                    assert again.status_code == 201 and again.json()["id"] == r.json()["id"]
+                    other_vote = "down" if vote == "up" else "up"
+                    assert c.post(replicas[served_by] + "/api/feedback",
+                                  json={"answer_id": aid, "vote": other_vote}).status_code == 409
             assert len(posted) == 240
             assert c.post(a + "/api/feedback", json={"answer_id": "f" * 32, "vote": "up"}).status_code == 404
         exports = [_export(base) for base in replicas]

@@ -16,7 +16,7 @@ import pytest
 
 from rag.errors import StoreError
 from rag.types import Answer, Citation
-from web.store import QuestionRecord, Store, open_store
+from web.store import QuestionRecord, Store, VoteTaken, open_store
 from web.store.migrations import LATEST, POSTGRES, SQLITE
 from web.store.sqlite import SqliteStore
 
@@ -88,19 +88,35 @@ def test_survives_reopening(opener: Callable[[], Store]) -> None:
     assert opener().downvotes()[0]["comment"] == "重启后"
 
 
-def test_feedback_once_per_answer_client_and_vote(opener: Callable[[], Store]) -> None:
+def test_one_vote_per_answer(opener: Callable[[], Store]) -> None:
     store = opener()
     a = store.log_answer(_answer("项目四出资要求"))
     first = store.add_feedback(a, "down", "不够具体", "10.0.0.1")
     assert store.add_feedback(a, "down", "不够具体", "10.0.0.1") == first  # a retry or a double click
-    assert store.add_feedback(a, "down", None, "10.0.0.1") == first
-    assert store.add_feedback(a, "down", "还缺页码", "10.0.0.1") == first  # more words join the same vote
-    assert store.add_feedback(a, "down", "具体", "10.0.0.1") == first  # a part of a comment is new text
-    assert store.count("feedback") == 1
-    assert store.downvotes()[0]["comment"] == "不够具体\n还缺页码\n具体"
-    assert store.add_feedback(a, "up", None, "10.0.0.1") != first  # another vote
-    assert store.add_feedback(a, "down", "不够具体", "10.0.0.2") != first  # another client
-    assert store.count("feedback") == 3
+    assert store.add_feedback(a, "down", " 不够具体 ".strip(), "10.0.0.2") == first  # the same vote via a proxy
+    for vote, comment in (("up", None), ("down", "改主意了"), ("down", None)):
+        with pytest.raises(VoteTaken):
+            store.add_feedback(a, vote, comment, "10.0.0.1")
+    assert store.count("feedback") == 1 and store.downvotes()[0]["comment"] == "不够具体"
+
+
+def test_replicas_racing_on_one_answer_store_one_vote(opener: Callable[[], Store]) -> None:
+    stores = [opener(), opener()]
+    a = stores[0].log_answer(_answer("项目四出资要求"))
+    outcomes: list[object] = []
+
+    def vote(n: int) -> None:
+        try:
+            outcomes.append(stores[n % 2].add_feedback(a, "down" if n % 3 else "up", f"第 {n} 票", "10.0.0.1"))
+        except VoteTaken:
+            outcomes.append("taken")
+
+    threads = [threading.Thread(target=vote, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert stores[0].count("feedback") == 1 and outcomes.count("taken") == 11
 
 
 def test_question_written_twice_is_stored_once(opener: Callable[[], Store]) -> None:
@@ -221,8 +237,9 @@ def test_version_1_database_is_migrated_with_its_rows(request: pytest.FixtureReq
         assert row["asked_at"] == utc.replace(microsecond=0)
         assert store.downvotes()[0]["comment"] == "旧的"
         assert _versions(store) == list(range(1, LATEST + 1))
-        store.add_feedback("q1", "down", "新的", "10.0.0.1")  # legacy rows have no client: a new row
-        assert store.count("feedback") == 2
+        with pytest.raises(VoteTaken):  # the legacy vote counts: one vote per answer
+            store.add_feedback("q1", "down", "新的", "10.0.0.1")
+        assert store.count("feedback") == 1
     finally:
         store.close()
 

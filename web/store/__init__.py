@@ -10,15 +10,20 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from rag.errors import StoreError
 from rag.settings import Settings
 from rag.types import Answer
 
-__all__ = ["QuestionRecord", "Store", "StoreError", "StoreHealth", "new_answer_id", "open_store"]
+__all__ = ["QuestionRecord", "Store", "StoreError", "StoreHealth", "VoteTaken", "new_answer_id", "open_store"]
+
+
+class VoteTaken(Exception):
+    """The answer already has a different vote: one vote per answer (docs/security.md)."""
 
 
 def new_answer_id() -> str:
@@ -88,8 +93,9 @@ class Store(Protocol):
         ...
 
     def add_feedback(self, answer_id: str, vote: str, comment: str | None, client: str = "") -> int:
-        """Store a vote; KeyError if the answer id is unknown. One row per (answer, client, vote):
-        an identical repeat returns the same id, a new comment is appended to that row's comment."""
+        """Store a vote; KeyError if the answer id is unknown. One vote per answer (an answer id goes
+        only to the client that asked): the same vote and comment again returns the stored id,
+        anything else raises VoteTaken. A unique index makes this hold across replicas."""
         ...
 
     def recent(self, n: int = 50, since: datetime | None = None, until: datetime | None = None) -> list[dict]: ...
@@ -149,3 +155,25 @@ def between(column: str, since: datetime | None, until: datetime | None, mark: s
         sql += f" AND {column} < {mark}"
         args.append(until)
     return sql, args
+
+
+def vote_once(fetch: Callable[[str, tuple], Any], mark: str, answer_id: str, vote: str, comment: str | None,
+              now: object, client: str) -> int:
+    """Store a vote inside the caller's transaction (both backends): one vote per answer.
+
+    The unique index `feedback_once` settles a race between replicas: the loser's insert does
+    nothing, and it then compares with the winner's vote like any repeat.
+    """
+    comment = comment or None
+    select = f"SELECT id, vote, comment FROM feedback WHERE answer_id = {mark} ORDER BY id LIMIT 1"
+    had = fetch(select, (answer_id,))
+    if had is None:
+        row = fetch("INSERT INTO feedback (answer_id, vote, comment, created_at, client) VALUES "
+                    f"({mark}, {mark}, {mark}, {mark}, {mark}) ON CONFLICT (answer_id) WHERE client <> '' "
+                    "DO NOTHING RETURNING id", (answer_id, vote, comment, now, client or "-"))
+        if row is not None:
+            return int(row[0])
+        had = fetch(select, (answer_id,))
+    if (had[1], had[2]) == (vote, comment):
+        return int(had[0])
+    raise VoteTaken(answer_id)

@@ -50,9 +50,9 @@ SQLITE: dict[int, Sequence[str]] = {
         " json_extract(answer_json, '$.citations[0].section') IS NOT NULL THEN ' · ' ELSE '' END ||"
         " coalesce(json_extract(answer_json, '$.citations[0].section'), '')), ''),"
         " json_extract(answer_json, '$.citations[0].doc'), '')",
-        # One row per answer, client and vote (a double click or a retry is not a second vote);
-        # rows from version 1 have no client and are left as they were.
-        "CREATE UNIQUE INDEX IF NOT EXISTS feedback_once ON feedback(answer_id, client, vote) WHERE client <> ''",
+        # One vote per answer (docs/security.md), held by the database so replicas cannot race;
+        # rows from version 1 have no client and are left as they were (new rows always have one).
+        "CREATE UNIQUE INDEX IF NOT EXISTS feedback_once ON feedback(answer_id) WHERE client <> ''",
         "CREATE INDEX IF NOT EXISTS questions_unanswered ON questions(answered, asked_at)",
     ],
 }
@@ -80,7 +80,7 @@ POSTGRES: dict[int, Sequence[str]] = {
         " citation = coalesce(nullif(concat_ws(' · ', answer_json#>>'{citations,0,project}',"
         " answer_json#>>'{citations,0,section}'), ''), answer_json#>>'{citations,0,doc}', '')"
         " WHERE answer_text IS NULL",
-        "CREATE UNIQUE INDEX IF NOT EXISTS feedback_once ON feedback(answer_id, client, vote) WHERE client <> ''",
+        "CREATE UNIQUE INDEX IF NOT EXISTS feedback_once ON feedback(answer_id) WHERE client <> ''",
         "CREATE INDEX IF NOT EXISTS questions_unanswered ON questions(answered, asked_at)",
     ],
 }

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from rag.errors import StoreError
 from rag.types import Answer
 from web.store import EXPORT_COLS, RECENT_COLS, QuestionRecord, StoreHealth, between, utcnow
+from web.store import vote_once as _vote
 from web.store.migrations import PG_LOCK_KEY, POSTGRES, migrate
 
 log = logging.getLogger("guideqa.store")
@@ -128,16 +129,8 @@ class PostgresStore:
         def work(conn: Any) -> int | None:
             if conn.execute("SELECT 1 FROM questions WHERE id = %s", (answer_id,)).fetchone() is None:
                 return None
-            row = conn.execute(
-                "INSERT INTO feedback (answer_id, vote, comment, created_at, client) VALUES (%s, %s, %s, %s, %s)"
-                " ON CONFLICT (answer_id, client, vote) WHERE client <> '' DO UPDATE SET comment = CASE"
-                " WHEN coalesce(excluded.comment, '') = '' THEN feedback.comment"
-                " WHEN coalesce(feedback.comment, '') = '' THEN excluded.comment"
-                " WHEN strpos(chr(10) || feedback.comment || chr(10), chr(10) || excluded.comment || chr(10)) > 0"
-                " THEN feedback.comment ELSE feedback.comment || chr(10) || excluded.comment END"
-                " RETURNING id",
-                (answer_id, vote, comment or None, utcnow(), client)).fetchone()
-            return int(row[0])
+            return _vote(lambda sql, args: conn.execute(sql, args).fetchone(), "%s", answer_id, vote,
+                         comment, utcnow(), client)
 
         fid = self._run(work, "could not save the feedback")
         if fid is None:

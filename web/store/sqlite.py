@@ -13,6 +13,7 @@ from pathlib import Path
 from rag.errors import StoreError
 from rag.types import Answer
 from web.store import EXPORT_COLS, RECENT_COLS, QuestionRecord, StoreHealth, between, utcnow
+from web.store import vote_once as _vote
 from web.store.migrations import LATEST, SQLITE, migrate
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -112,17 +113,8 @@ class SqliteStore:
             with self._tx() as db:
                 if db.execute("SELECT 1 FROM questions WHERE id = ?", (answer_id,)).fetchone() is None:
                     raise KeyError(answer_id)
-                row = db.execute(
-                    "INSERT INTO feedback (answer_id, vote, comment, created_at, client) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT (answer_id, client, vote) WHERE client <> '' DO UPDATE SET comment = CASE"
-                    " WHEN coalesce(excluded.comment, '') = '' THEN feedback.comment"
-                    " WHEN coalesce(feedback.comment, '') = '' THEN excluded.comment"
-                    " WHEN instr(char(10) || feedback.comment || char(10), char(10) || excluded.comment || char(10)) > 0"
-                    " THEN feedback.comment ELSE feedback.comment || char(10) || excluded.comment END"
-                    " RETURNING id",
-                    (answer_id, vote, comment or None, _text(utcnow()), client),
-                ).fetchone()
-                return int(row[0])
+                return _vote(lambda sql, args: db.execute(sql, args).fetchone(), "?", answer_id, vote,
+                             comment, _text(utcnow()), client)
         except sqlite3.Error as e:
             raise StoreError(f"could not save the feedback: {e}") from e
 
