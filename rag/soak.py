@@ -5,7 +5,7 @@
         # two replicas on one throwaway PostgreSQL, restarted halfway through (docs/deploy.md)
 
 Feedback goes to another replica than the one that answered, each answer is voted on at most once
-(the store keeps one vote per answer, client and vote), and every comment is unique, so "stored
+(the store keeps one vote per answer), and every comment is unique, so "stored
 exactly once" is checked row by row. During a database restart feedback may answer 503 (never
 acknowledged, so nothing is lost); /api/ask must never answer 5xx.
 The CI variants (tests/robustness/test_soak.py, tests/web/test_fleet.py) run the same code with
