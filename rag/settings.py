@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 
@@ -19,6 +21,14 @@ def _root() -> Path:
 
 def _cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "guideqa"
+
+
+def zone(name: str) -> ZoneInfo:
+    """Return the time zone called `name`; raise ValueError naming it when unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"RAG_TIMEZONE must be a time zone name such as Asia/Shanghai, not {name!r}") from e
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,12 @@ class Settings:
     # No legitimate request is near this: a 500-character question is ~2 KB of JSON.
     max_body_bytes: int = 16 * 1024
     max_comment_chars: int = 2000
+    # Shown on a card when the guide does not answer, only when staff set them: who to ask
+    # (RAG_HELPDESK_CONTACT, e.g. a phone number) and the official call notice (RAG_NOTICE_URL).
+    helpdesk_contact: str = ""
+    notice_url: str = ""
+    # The staff view shows times in this zone (RAG_TIMEZONE); the store keeps UTC.
+    timezone: str = "Asia/Shanghai"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -85,6 +101,15 @@ class Settings:
                 raise ValueError(f"RAG_RATE_LIMIT must be a whole number of answers per minute (0 = off), "
                                  f"not {value!r}")
             s = replace(s, rate_limit=int(value))
+        if env.get("RAG_HELPDESK_CONTACT"):
+            s = replace(s, helpdesk_contact=env["RAG_HELPDESK_CONTACT"].strip()[:200])
+        if env.get("RAG_NOTICE_URL"):
+            url = env["RAG_NOTICE_URL"].strip()
+            if not re.fullmatch(r"https?://[^\s\"'<>]+", url):
+                raise ValueError(f"RAG_NOTICE_URL must be an http(s) address, not {url!r}")
+            s = replace(s, notice_url=url)
+        if env.get("RAG_TIMEZONE"):
+            s = replace(s, timezone=zone(env["RAG_TIMEZONE"].strip()).key)
         if env.get("RAG_INDEX_DIR"):
             s = replace(s, index_dir=Path(env["RAG_INDEX_DIR"]))
         return replace(s, **overrides)  # type: ignore[arg-type]

@@ -32,7 +32,8 @@ class StoreError(RuntimeError):
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+    # UTC, so the staff view can show any zone (RAG_TIMEZONE) whatever the server's own is.
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
 
 
 class Store:
@@ -118,31 +119,53 @@ class Store:
         except sqlite3.Error as e:
             raise StoreError(f"could not read the database: {e}") from e
 
-    def recent(self, n: int = 50) -> list[dict]:
-        return self._rows("SELECT id, asked_at, question, answered, took_ms FROM questions "
-                          "ORDER BY asked_at DESC, rowid DESC LIMIT ?", n)
+    def get(self, answer_id: str) -> dict | None:
+        """Return one logged question (question, previous, answered, answer_json), or None."""
+        rows = self._rows("SELECT id, asked_at, question, previous, answered, answer_json FROM questions "
+                          "WHERE id = ?", answer_id)
+        return rows[0] if rows else None
 
-    def unanswered(self, n: int = 50) -> list[dict]:
-        return self._rows("SELECT id, asked_at, question FROM questions WHERE answered = 0 "
-                          "ORDER BY asked_at DESC, rowid DESC LIMIT ?", n)
+    # Staff lists: `since`/`until` are UTC "YYYY-MM-DD HH:MM:SS" bounds (until exclusive).
+    _WHEN = "asked_at >= ? AND asked_at < ?"
 
-    def downvotes(self, n: int = 50) -> list[dict]:
+    def recent(self, n: int = 50, since: str = "", until: str = "9999", offset: int = 0) -> list[dict]:
+        return self._rows("SELECT id, asked_at, question, previous, answered, took_ms, answer_json FROM questions "
+                          f"WHERE {self._WHEN} ORDER BY asked_at DESC, rowid DESC LIMIT ? OFFSET ?",
+                          since, until, n, offset)
+
+    def unanswered(self, n: int = 50, since: str = "", until: str = "9999") -> list[dict]:
+        """Return unanswered questions grouped by their text, most asked first, with the last answer."""
         return self._rows(
-            "SELECT f.created_at, f.comment, q.question, q.id AS answer_id FROM feedback f "
-            "JOIN questions q ON q.id = f.answer_id WHERE f.vote = 'down' ORDER BY f.id DESC LIMIT ?", n)
+            "SELECT question, COUNT(*) AS n, MAX(asked_at) AS asked_at, "
+            "(SELECT answer_json FROM questions q2 WHERE q2.question = q.question AND q2.answered = 0 "
+            " ORDER BY q2.asked_at DESC LIMIT 1) AS answer_json FROM questions q "
+            f"WHERE answered = 0 AND {self._WHEN} GROUP BY question ORDER BY n DESC, asked_at DESC LIMIT ?",
+            since, until, n)
 
-    def counts_by_day(self, days: int = 30) -> list[dict]:
+    def downvotes(self, n: int = 50, since: str = "", until: str = "9999") -> list[dict]:
         return self._rows(
-            "SELECT substr(asked_at, 1, 10) AS day, COUNT(*) AS questions, SUM(answered = 0) AS unanswered, "
-            "(SELECT COUNT(*) FROM feedback f WHERE substr(f.created_at, 1, 10) = substr(q.asked_at, 1, 10) "
-            " AND f.vote = 'down') AS downvotes FROM questions q GROUP BY day ORDER BY day DESC LIMIT ?", days)
+            "SELECT f.created_at, f.comment, q.question, q.previous, q.answer_json, q.id AS answer_id FROM feedback f "
+            "JOIN questions q ON q.id = f.answer_id WHERE f.vote = 'down' AND f.created_at >= ? AND f.created_at < ? "
+            "ORDER BY f.id DESC LIMIT ?", since, until, n)
 
-    def export_rows(self) -> list[dict]:
-        """Return every question with its feedback, oldest first, for the CSV export."""
+    def counts_by_day(self, days: int = 30, shift_minutes: int = 0) -> list[dict]:
+        """Return questions, unanswered and 👎 per day, days starting `shift_minutes` after UTC's."""
+        shift = f"{int(shift_minutes):+d} minutes"
         return self._rows(
-            "SELECT q.asked_at, q.question, q.previous, q.answered, q.took_ms, f.vote, f.comment, f.created_at "
-            "AS feedback_at FROM questions q LEFT JOIN feedback f ON f.answer_id = q.id ORDER BY q.asked_at, q.rowid")
+            "SELECT date(asked_at, ?) AS day, COUNT(*) AS questions, SUM(answered = 0) AS unanswered, "
+            "(SELECT COUNT(*) FROM feedback f WHERE date(f.created_at, ?) = date(q.asked_at, ?) "
+            " AND f.vote = 'down') AS downvotes FROM questions q GROUP BY day ORDER BY day DESC LIMIT ?",
+            shift, shift, shift, days)
 
-    def count(self, table: str) -> int:
+    def export_rows(self, since: str = "", until: str = "9999") -> list[dict]:
+        """Return every question with its answer and feedback, oldest first, for the CSV export."""
+        return self._rows(
+            "SELECT q.asked_at, q.question, q.previous, q.answered, q.answer_json, q.took_ms, f.vote, f.comment, "
+            "f.created_at AS feedback_at FROM questions q LEFT JOIN feedback f ON f.answer_id = q.id "
+            f"WHERE q.{self._WHEN} ORDER BY q.asked_at, q.rowid", since, until)
+
+    def count(self, table: str, since: str = "", until: str = "9999") -> int:
         assert table in ("questions", "feedback")
-        return int(self._rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
+        column = "asked_at" if table == "questions" else "created_at"
+        return int(self._rows(f"SELECT COUNT(*) AS n FROM {table} WHERE {column} >= ? AND {column} < ?",
+                              since, until)[0]["n"])
