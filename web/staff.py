@@ -6,18 +6,23 @@ import csv
 import hashlib
 import hmac
 import io
+from zoneinfo import ZoneInfo
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rag.settings import zone
 from rag.store import StoreError
 from web.app_state import store_of, templates_of
+from web.helpdesk import bounds, local, logged, offset_minutes
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "guideqa_staff"
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# The lists show 50 rows, and up to this many on "显示更多".
+MAX_ROWS = 1000
 
 
 def _session(token: str) -> str:
@@ -73,16 +78,45 @@ def login(request: Request, token: Annotated[str, Form()] = "") -> Response:
     return _signed_in(configured, "/staff")
 
 
+@router.post("/staff/logout")
+def logout(request: Request) -> Response:
+    """Sign out: drop the session cookie and return to the sign-in page."""
+    resp = RedirectResponse("/staff", status_code=303)
+    resp.delete_cookie(COOKIE, httponly=True, samesite="strict")
+    return resp
+
+
+def _filters(request: Request) -> tuple[ZoneInfo, str, str, str, str]:
+    tz = zone(request.app.state.settings.timezone)
+    return (tz, *bounds(request.query_params.get("from"), request.query_params.get("to"), tz))
+
+
 @router.get("/staff")
-def staff(request: Request) -> Response:
-    """Recent, unanswered and 👎 questions with comments, and counts by day."""
+def staff(request: Request, n: int = 50) -> Response:
+    """Recent, unanswered (grouped) and 👎 questions with the answer given, counts by day."""
     denied = _check(request)
     if denied:
         return denied
+    n = max(10, min(n, MAX_ROWS))
     store = store_of(request)
     try:
-        ctx = {"recent": store.recent(50), "unanswered": store.unanswered(50), "downvotes": store.downvotes(50),
-               "days": store.counts_by_day(30), "total": store.count("questions")}
+        tz, since, until, start, end = _filters(request)
+    except ValueError as e:
+        return _page(request, 400, "日期无效", str(e))
+    try:
+        recent = store.recent(n, since, until)
+        unanswered = store.unanswered(n, since, until)
+        downvotes = store.downvotes(n, since, until)
+        ctx = {
+            "recent": [logged(r, tz) for r in recent],
+            "unanswered": [(r["n"], logged(r, tz)) for r in unanswered],
+            "downvotes": [(r, logged(r, tz)) for r in downvotes],
+            "days": store.counts_by_day(30, offset_minutes(tz)),
+            "total": store.count("questions", since, until), "n": n, "more": n < MAX_ROWS,
+            "full": {"recent": len(recent) == n, "unanswered": len(unanswered) == n, "down": len(downvotes) == n},
+            "start": start, "end": end, "zone": tz.key,
+            "local": lambda t: local(t, tz),
+        }
     except StoreError as e:
         return _page(request, 503, "数据库不可用", str(e))
     return templates_of(request).TemplateResponse(request, "staff.html", ctx)
@@ -96,20 +130,29 @@ def neutralise(value: object) -> str:
 
 @router.get("/staff/export.csv")
 def export(request: Request) -> Response:
-    """Every question with its feedback as CSV, formula-like cells neutralised."""
+    """Every question with its answer, citation, understood-as and feedback as CSV, formula-like
+    cells neutralised; the same date filter as the page, times in the configured zone."""
     denied = _check(request)
     if denied:
         return denied
     try:
-        rows = store_of(request).export_rows()
+        tz, since, until, _, _ = _filters(request)
+    except ValueError as e:
+        return _page(request, 400, "日期无效", str(e))
+    try:
+        rows = store_of(request).export_rows(since, until)
     except StoreError as e:
         return _page(request, 503, "数据库不可用", str(e))
     out = io.StringIO()
-    cols = ["asked_at", "question", "previous", "answered", "took_ms", "vote", "comment", "feedback_at"]
+    cols = ["asked_at", "question", "previous", "understood_as", "answered", "answer", "citation", "took_ms",
+            "vote", "comment", "feedback_at"]
     w = csv.writer(out)
     w.writerow(cols)
     for r in rows:
-        w.writerow([neutralise(r[c]) for c in cols])
+        item = logged(r, tz)
+        cells = [item.asked_at, r["question"], r["previous"], item.understood, r["answered"], item.answer,
+                 item.citation, r["took_ms"], r["vote"], r["comment"], local(r["feedback_at"], tz)]
+        w.writerow([neutralise(c) for c in cells])
     # A BOM so spreadsheet programs read the Chinese text as UTF-8.
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="guideqa-questions.csv"'})
