@@ -44,7 +44,7 @@ def _is_logged(request: Request, answer_id: str, question: str, previous: str) -
         row = store_of(request).get(answer_id) if len(answer_id) <= 64 else None
     except StoreError:
         return False
-    return bool(row) and row["question"] == question.strip() and (row["previous"] or "") == previous.strip()
+    return row is not None and row["question"] == question.strip() and (row["previous"] or "") == previous.strip()
 
 
 def _context(result: dict | None) -> str:
