@@ -256,6 +256,7 @@ def test_keyboard_focus_order_and_voting_focus(server: str, browser) -> None:  #
     page.goto(server + "/")
     card = _ask(page, "项目四出资要求")
     assert page.evaluate("document.activeElement.id") == "question"  # ready for the next question
+    page.screenshot(path=str(SHOTS / "chat-desktop.png"), full_page=True)
     # Backwards from the box: the new answer's controls, last first (the visual order).
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.textContent") == "👎 没帮助"
@@ -268,7 +269,6 @@ def test_keyboard_focus_order_and_voting_focus(server: str, browser) -> None:  #
     # Accessible names match the visible labels.
     for name in ("提问", "复制回答和出处", "复制链接"):
         assert page.get_by_role("button", name=name).count() >= 1, name
-    page.screenshot(path=str(SHOTS / "chat-desktop.png"))
     _axe(page, "chat with an answer, desktop")
     _ask(page, "资助强度呢？")
     _ask(page, "实施周期多久")
@@ -308,6 +308,8 @@ def test_document_and_staff_pages_pass_axe_and_staff_shows_what_was_answered(ser
     follow.locator("input[name=comment]").fill("希望写明配套资金的到位时间")
     follow.locator("button[value=down]").click()
     follow.locator("p.thanks").wait_for()
+    for _ in range(2):
+        _ask(page, "申报截止时间是什么时候")  # grouped in the staff view
     card.locator("a.view").click()
     page.wait_for_url("**/doc/**")
     _axe(page, "document view, phone")
@@ -320,6 +322,8 @@ def test_document_and_staff_pages_pass_axe_and_staff_shows_what_was_answered(ser
     row = staff.locator("#down + table tbody tr").first
     assert "希望写明配套资金的到位时间" in row.inner_text()
     assert "理解为：项目五 资助强度" in row.inner_text() and "出处：项目五 · 资助强度" in row.inner_text()
+    grouped = staff.locator("#unanswered + table tbody tr", has_text="申报截止时间是什么时候")
+    assert int(grouped.locator("td.count").inner_text()) >= 2
     staff.screenshot(path=str(SHOTS / "staff.png"))
     _axe(staff, "staff view, desktop")
     staff.set_viewport_size(PHONE)
