@@ -56,11 +56,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], workers: int, timeout: float = 180) -> tuple[subprocess.Popen, str, float]:
+def start_server(env: dict[str, str], workers: int, timeout: float = 180,
+                 port: int | None = None) -> tuple[subprocess.Popen, str, float]:
     """Start `rag serve`; return the process, its URL and seconds until the first 200 from /api/ask."""
     import httpx
 
-    port = free_port()
+    port = port or free_port()
     rag = shutil.which("rag") or str(Path(sys.executable).parent / "rag")
     t = time.perf_counter()
     proc = subprocess.Popen([rag, "serve", "--port", str(port), "--workers", str(workers)], env=env,

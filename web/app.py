@@ -12,9 +12,10 @@ from fastapi.templating import Jinja2Templates
 
 from rag.engine import Engine
 from rag.settings import Settings
-from rag.store import Store
 from web.app_state import EngineHolder, settle_heap
 from web.guard import install_guards
+from web.store import open_store
+from web.store.questionlog import QuestionLog
 
 HERE = Path(__file__).parent
 
@@ -29,11 +30,14 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         holder.get().warm_up()  # load the model and index, and run them once, before the first request
         settle_heap()
         yield
+        app.state.question_log.close()  # write what is still queued, if the database allows
+        app.state.store.close()
 
     app = FastAPI(title="GuideQA 指南问答", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.holder = holder
     app.state.settings = settings
-    app.state.store = Store(settings.data_dir)
+    app.state.store = open_store(settings)
+    app.state.question_log = QuestionLog(app.state.store)
     app.state.staff_token = os.environ.get("RAG_STAFF_TOKEN", "")
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -55,7 +59,7 @@ def app_factory() -> FastAPI:
 
 def serve(host: str, port: int, settings: Settings | None = None, workers: int = 1,
           engine: Engine | None = None) -> None:
-    """Run the app with uvicorn; several workers share the index and the SQLite file."""
+    """Run the app with uvicorn; several workers share the index and the database."""
     import uvicorn
 
     if workers > 1:

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from rag.store import StoreError
-from web.app_state import client_of, engine_of, store_of, templates_of
+from rag.errors import StoreError
+from web.api import save_feedback
+from web.app_state import client_of, engine_of, log_of, store_of, templates_of
 from web.view import answer_url, blocks, card, parse_hl, pin, safe_back
 
 router = APIRouter(include_in_schema=False)
@@ -31,17 +32,19 @@ def _answer(request: Request, question: str, previous: str | None, known_id: str
         return {"error": str(e), "question": question}
     answer_id = known_id
     if not known_id:
-        try:
-            answer_id = store_of(request).log_answer(ans, previous or None, client_of(request))
-        except StoreError:
-            answer_id = None  # answer shown; feedback on it cannot be kept
+        # None only when the question could not even be queued: the answer shows without feedback buttons.
+        answer_id = log_of(request).record(ans, previous or None, client_of(request))
     return card(ans, engine.documents, previous, answer_id)
 
 
 def _is_logged(request: Request, answer_id: str, question: str, previous: str) -> bool:
-    """Return True when `answer_id` is this question with this context, already logged."""
+    """Return True when `answer_id` is this question with this context, already logged (or queued)."""
+    if len(answer_id) > 64:
+        return False
+    if log_of(request).pending(answer_id):
+        return True  # answered while the database was away: the redirect just gave this id
     try:
-        row = store_of(request).get(answer_id) if len(answer_id) <= 64 else None
+        row = store_of(request).question(answer_id)
     except StoreError:
         return False
     return row is not None and row["question"] == question.strip() and (row["previous"] or "") == previous.strip()
@@ -116,8 +119,8 @@ def feedback_form(request: Request, answer_id: Annotated[str, Form()], vote: Ann
         return _chat(request, {"error": "反馈无效 (invalid feedback)"}, status=422)
     store = store_of(request)
     try:
-        store.add_feedback(answer_id, vote, comment.strip() or None)
-        row = store.get(answer_id)
+        save_feedback(request, answer_id, vote, comment.strip() or None)
+        row = store.question(answer_id)
     except KeyError:
         return _chat(request, {"error": "没有这个回答 (unknown answer)"}, status=404)
     except StoreError:

@@ -6,14 +6,15 @@ import csv
 import hashlib
 import hmac
 import io
+from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rag.errors import StoreError
 from rag.settings import zone
-from rag.store import StoreError
 from web.app_state import store_of, templates_of
 from web.helpdesk import bounds, local, logged, offset_minutes
 
@@ -86,7 +87,8 @@ def logout(request: Request) -> Response:
     return resp
 
 
-def _filters(request: Request) -> tuple[ZoneInfo, str, str, str, str]:
+def _filters(request: Request) -> tuple[ZoneInfo, datetime | None, datetime | None, str, str]:
+    """Return the staff zone and the date filter's UTC window (and its days, for the form)."""
     tz = zone(request.app.state.settings.timezone)
     return (tz, *bounds(request.query_params.get("from"), request.query_params.get("to"), tz))
 
@@ -105,14 +107,14 @@ def staff(request: Request, n: int = 50) -> Response:
         return _page(request, 400, "日期无效", str(e))
     try:
         recent = store.recent(n, since, until)
-        unanswered = store.unanswered(n, since, until)
+        unanswered = store.unanswered_grouped(n, since, until)
         downvotes = store.downvotes(n, since, until)
         ctx = {
             "recent": [logged(r, tz) for r in recent],
-            "unanswered": [(r["n"], logged(r, tz)) for r in unanswered],
+            "unanswered": [(r["times"], r["question"], local(r["last_asked"], tz)) for r in unanswered],
             "downvotes": [(r, logged(r, tz)) for r in downvotes],
-            "days": store.counts_by_day(30, offset_minutes(tz)),
-            "total": store.count("questions", since, until), "n": n, "more": n < MAX_ROWS,
+            "days": store.counts_by_day(30, utc_offset_minutes=offset_minutes(tz)),
+            "total": store.count("questions"), "n": n, "more": n < MAX_ROWS,
             "full": {"recent": len(recent) == n, "unanswered": len(unanswered) == n, "down": len(downvotes) == n},
             "start": start, "end": end, "zone": tz.key,
             "local": lambda t: local(t, tz),
@@ -144,15 +146,14 @@ def export(request: Request) -> Response:
     except StoreError as e:
         return _page(request, 503, "数据库不可用", str(e))
     out = io.StringIO()
-    cols = ["asked_at", "question", "previous", "understood_as", "answered", "answer", "citation", "took_ms",
-            "vote", "comment", "feedback_at"]
+    # Times in the staff zone (RAG_TIMEZONE), as on the page.
+    cols = ["asked_at", "question", "previous", "answered", "took_ms", "vote", "comment", "feedback_at",
+            "answer_id", "answer_text", "citation", "understood", "doc"]
     w = csv.writer(out)
     w.writerow(cols)
     for r in rows:
-        item = logged(r, tz)
-        cells = [item.asked_at, r["question"], r["previous"], item.understood, r["answered"], item.answer,
-                 item.citation, r["took_ms"], r["vote"], r["comment"], local(r["feedback_at"], tz)]
-        w.writerow([neutralise(c) for c in cells])
+        cells = r | {"asked_at": local(r["asked_at"], tz), "feedback_at": local(r["feedback_at"], tz)}
+        w.writerow([neutralise(cells[c]) for c in cols])
     # A BOM so spreadsheet programs read the Chinese text as UTF-8.
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="guideqa-questions.csv"'})

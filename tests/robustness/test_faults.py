@@ -39,16 +39,24 @@ def test_locked_database_gives_clear_errors_and_loses_nothing_acknowledged(engin
         r = c.post("/api/feedback", json={"answer_id": aid, "vote": "down", "comment": "锁住了"})
         assert r.status_code == 503 and "反馈" in r.json()["error"]
         r = c.post("/api/ask", json={"question": "项目三实施周期"})
-        assert r.status_code == 200 and r.json()["answered"] and r.json()["id"] is None and r.json()["warning"]
-        assert c.get("/healthz").status_code == 200  # the service keeps running
+        # The applicant is answered, with an id: the question waits in memory for the database.
+        assert r.status_code == 200 and r.json()["answered"] and r.json()["id"]
+        queued = r.json()["id"]
+        health = c.get("/healthz").json()["store"]  # the service keeps running and says what is wrong
+        assert health["questions_pending"] == 1 and not health["ok"]
         other.execute("ROLLBACK")
         other.close()
+        # Feedback on the queued answer writes its question first, then the vote.
+        assert c.post("/api/feedback", json={"answer_id": queued, "vote": "down", "comment": "等了一下"}).status_code == 201
         assert c.post("/api/feedback", json={"answer_id": aid, "vote": "down", "comment": "好了"}).status_code == 201
-        assert [d["comment"] for d in store.downvotes()] == ["好了"]
+        assert sorted(d["comment"] for d in store.downvotes()) == ["好了", "等了一下"]
+        assert store.count("questions") == 2
+        health = c.get("/healthz").json()["store"]
+        assert health["ok"] and health["questions_pending"] == 0 and health["questions_written_late"] == 1
 
 
 def test_unwritable_data_folder_is_a_clear_error(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from rag.store import StoreError
+    from rag.errors import StoreError
 
     blocker = tmp_path / "data"
     blocker.write_text("a file where the data folder should be")
