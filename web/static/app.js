@@ -52,13 +52,15 @@
     if (!conv) return;
     const state = load();
     if (!state || !state.items || !state.items.length) { save(); return; }
-    const served = conv.querySelector("article.card");
+    const served = conv.querySelector("article.card[data-url]");
+    const refusal = served ? null : conv.querySelector("article.card");  // an error the server rendered
     const servedId = served ? served.dataset.answerId : "";
     const cards = state.items.map(function (it) { return parse(it.html); }).filter(Boolean);
     const known = cards.some(function (c) { return servedId && c.dataset.answerId === servedId; });
     conv.textContent = "";
     cards.forEach(function (c) { conv.appendChild(c); });
     if (served && !known) conv.appendChild(served);  // a shared link opened in this tab joins the list
+    if (refusal) conv.appendChild(refusal);
     reveal(conv);
     if (served && !known) {
       follow(served);
