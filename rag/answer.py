@@ -256,10 +256,18 @@ def citation(chunk: Chunk, doc_text: str, start: int, end: int, score: float) ->
                     score, chunk.start, chunk.end)
 
 
-def suggestions(hits: list[Hit], n: int) -> list[str]:
-    """Return up to n distinct section labels from the best hits, as clickable questions."""
+def suggestions(hits: list[Hit], n: int, evidence: Evidence | None = None) -> list[str]:
+    """Return up to n distinct section labels from the hits, as clickable questions.
+
+    With the question's evidence, sections holding more of its words come first and a section
+    holding none of them is not offered: a deadline question is not sent to three 申报条件.
+    """
+    ranked = hits
+    if evidence is not None and evidence.terms:
+        scored = [(evidence.coverage(h.chunk.text + (h.chunk.section or "")), i, h) for i, h in enumerate(hits)]
+        ranked = [h for cov, _, h in sorted(scored, key=lambda t: (-t[0], t[1])) if cov > 0]
     out: list[str] = []
-    for h in hits:
+    for h in ranked:
         label = h.chunk.label
         if label not in out:
             out.append(label)

@@ -253,6 +253,10 @@ class Engine:
             asks = [w for w in self.segment(q.content)
                     if re.search(r"\w", w) and not function_word(w) and w not in WEAK_SECTION_WORDS]
             ans.resolved = " ".join([*where, *(q.sections or q.weak_sections)[:1], "".join(asks)]).strip()
+            # What was borrowed, for the page's "接着问：项目三 ✕" chip.
+            carried = [*(where if not first.has_project else []),
+                       *((q.sections or q.weak_sections)[:1] if not first.all_sections else [])]
+            ans.carried = " ".join(carried)
         ans.mode = mode if self.retriever.dense_ready or mode == "bm25" else "bm25"
         if not self.retriever.dense_ready and self.dense_reason and not ans.note:
             ans.note = "语义检索未启用，仅用关键词检索（BM25）"
@@ -285,8 +289,8 @@ class Engine:
         absent = [t for t in ev.terms if r.idf(t) >= r.max_idf and any(w in t for w in OFF_GUIDE)]
         if absent:
             # "project 6's email address": the guide has no 邮箱 at all, whatever else matches.
-            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
-                          note=f"指南中没有关于“{absent[0]}”的内容。")
+            # Nothing in the guide is about the missing word, so no section is suggested for it.
+            return Answer(question, False, "", [], [], note=f"指南中没有关于“{absent[0]}”的内容。")
         if not labels and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
             across = answer_across(question, q, hits, ev, self.texts, s)
             if across is not None:
@@ -320,7 +324,7 @@ class Engine:
         enough = structured or (labels and not ev.terms) or max(cov, whole) >= s.min_evidence
         timings.add("extract", t)
         if not enough:
-            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+            return Answer(question, False, "", [], suggestions(hits, s.suggestions, ev),
                           note="指南中没有找到这个问题的答案。")
         cites = [citation(chunk, self.texts[chunk.doc], start, end, best.score)]
         for h in hits[1:top_k]:

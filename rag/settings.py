@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 
@@ -36,6 +38,12 @@ def _positive(name: str, value: str, kind: type) -> float | int:
     if number <= 0:
         raise ValueError(f"{name} must be a positive {'whole ' if kind is int else ''}number, not {value!r}")
     return number  # type: ignore[no-any-return]
+def zone(name: str) -> ZoneInfo:
+    """Return the time zone called `name`; raise ValueError naming it when unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"RAG_TIMEZONE must be a time zone name such as Asia/Shanghai, not {name!r}") from e
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,12 @@ class Settings:
     read_timeout: float = 20.0
     max_connections: int = 400
     staff_session_seconds: int = 8 * 3600
+    # Shown on a card when the guide does not answer, only when staff set them: who to ask
+    # (RAG_HELPDESK_CONTACT, e.g. a phone number) and the official call notice (RAG_NOTICE_URL).
+    helpdesk_contact: str = ""
+    notice_url: str = ""
+    # The staff view shows times in this zone (RAG_TIMEZONE); the store keeps UTC.
+    timezone: str = "Asia/Shanghai"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -123,6 +137,15 @@ class Settings:
             if not 0 <= budget < float("inf"):
                 raise ValueError(f"RAG_ANSWER_BUDGET must be seconds per answer (0 = no limit), not {value!r}")
             s = replace(s, answer_budget_s=budget)
+        if env.get("RAG_HELPDESK_CONTACT"):
+            s = replace(s, helpdesk_contact=env["RAG_HELPDESK_CONTACT"].strip()[:200])
+        if env.get("RAG_NOTICE_URL"):
+            url = env["RAG_NOTICE_URL"].strip()
+            if not re.fullmatch(r"https?://[^\s\"'<>]+", url):
+                raise ValueError(f"RAG_NOTICE_URL must be an http(s) address, not {url!r}")
+            s = replace(s, notice_url=url)
+        if env.get("RAG_TIMEZONE"):
+            s = replace(s, timezone=zone(env["RAG_TIMEZONE"].strip()).key)
         if env.get("RAG_INDEX_DIR"):
             s = replace(s, index_dir=Path(env["RAG_INDEX_DIR"]))
         if env.get("RAG_TRUSTED_PROXIES"):

@@ -29,10 +29,14 @@ def test_metric_question_gets_one_clause_not_the_section(engine) -> None:  # typ
     assert (a.citations[0].project, a.citations[0].section) == ("项目三", "考核指标")
 
 
-def test_unanswerable_abstains_with_suggestions(engine) -> None:  # type: ignore[no-untyped-def]
+def test_unanswerable_abstains_with_suggestions_ranked_by_its_words(engine) -> None:  # type: ignore[no-untyped-def]
     a = engine.ask("申报截止时间是什么时候")
     assert not a.answered and a.answer == "" and a.citations == []
-    assert 1 <= len(a.suggestions) <= 3
+    # No section holds 截止: none is suggested (three 申报条件 would be unrelated), the note says so.
+    assert a.suggestions == [] and "截止" in a.note
+    b = engine.ask("项目验收由哪个部门组织")
+    assert not b.answered and 1 <= len(b.suggestions) <= 3
+    assert any(s.endswith("组织方式") for s in b.suggestions)  # the section that holds 组织
 
 
 def test_missing_project_is_recognised(engine) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,10 @@ LIMITED = ("/api/ask", "/api/search", "/fragment/answer")
 def _answers(request: Request) -> bool:
     """Return whether this request asks for an answer: the API, the script's fragment, the no-JS form."""
     path = request.url.path
-    return path in LIMITED or (path == "/" and (request.method == "POST" or "q" in request.query_params))
+    # "/?q=…&a=ID" re-shows an answer already given (and counted): the form's redirect, a reload.
+    # An ID that is not that answer is redirected to the counted address (web/pages.py).
+    params = request.query_params
+    return path in LIMITED or (path == "/" and (request.method == "POST" or ("q" in params and "a" not in params)))
 
 
 def install_guards(app: FastAPI, settings: Settings) -> None:

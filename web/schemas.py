@@ -57,6 +57,7 @@ class AskOut(BaseModel):
     note: str
     resolved: str = Field(description="The question as understood (a follow-up merged with the previous one)")
     mode: str
+    carried: str = Field("", description="What a follow-up took from the previous question (项目三); empty if nothing")
     warning: str | None = Field(None, description="Present when the question could not be stored")
 
 

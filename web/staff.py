@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from rag.errors import StoreError
+from rag.settings import zone
 from web.app_state import store_of, templates_of
-from web.csvsafe import neutralise, write_csv  # noqa: F401  (neutralise: the export's cell rule)
+from web.csvsafe import write_csv
+from web.helpdesk import bounds, local, logged, offset_minutes
 from web.session import check as _check
 from web.session import login as _login
 from web.session import logout as _logout
 from web.session import page as _page
 
 router = APIRouter(include_in_schema=False)
+# The lists show 50 rows, and up to this many on "显示更多".
+MAX_ROWS = 1000
 
 
 @router.post("/staff/login")
@@ -31,45 +36,64 @@ def logout(request: Request) -> Response:
     return _logout(request)
 
 
+def _filters(request: Request) -> tuple[ZoneInfo, datetime | None, datetime | None, str, str]:
+    """Return the staff zone and the date filter's UTC window (and its days, for the form)."""
+    tz = zone(request.app.state.settings.timezone)
+    return (tz, *bounds(request.query_params.get("from"), request.query_params.get("to"), tz))
+
+
 @router.get("/staff")
-def staff(request: Request) -> Response:
-    """Recent, unanswered and 👎 questions with comments, and counts by day."""
+def staff(request: Request, n: int = 50) -> Response:
+    """Recent, unanswered (grouped) and 👎 questions with the answer given, counts by day."""
     denied = _check(request)
     if denied:
         return denied
+    n = max(10, min(n, MAX_ROWS))
     store = store_of(request)
     try:
-        ctx = {"recent": local(store.recent(50)), "unanswered": local(store.unanswered(50)),
-               "downvotes": local(store.downvotes(50)),
-               "days": store.counts_by_day(30, utc_offset_minutes=_offset_minutes()), "total": store.count("questions")}
+        tz, since, until, start, end = _filters(request)
+    except ValueError as e:
+        return _page(request, 400, "日期无效", str(e))
+    try:
+        recent = store.recent(n, since, until)
+        unanswered = store.unanswered_grouped(n, since, until)
+        downvotes = store.downvotes(n, since, until)
+        ctx = {
+            "recent": [logged(r, tz) for r in recent],
+            "unanswered": [(r["times"], r["question"], local(r["last_asked"], tz)) for r in unanswered],
+            "downvotes": [(r, logged(r, tz)) for r in downvotes],
+            "days": store.counts_by_day(30, utc_offset_minutes=offset_minutes(tz)),
+            "total": store.count("questions"), "n": n, "more": n < MAX_ROWS,
+            "full": {"recent": len(recent) == n, "unanswered": len(unanswered) == n, "down": len(downvotes) == n},
+            "start": start, "end": end, "zone": tz.key,
+            "local": lambda t: local(t, tz),
+        }
     except StoreError as e:
         return _page(request, 503, "数据库不可用", str(e))
     return templates_of(request).TemplateResponse(request, "staff.html", ctx)
 
 
-def _offset_minutes() -> int:
-    offset = datetime.now().astimezone().utcoffset()
-    return int(offset.total_seconds() // 60) if offset else 0
-
-
-def local(rows: list[dict]) -> list[dict]:
-    """Return rows with their times (stored in UTC) as this server's local time, to the second."""
-    return [{k: v.astimezone().strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, datetime) else v
-             for k, v in r.items()} for r in rows]
 
 
 @router.get("/staff/export.csv")
 def export(request: Request) -> Response:
-    """Every question with its feedback as CSV, formula-like cells neutralised."""
+    """Every question with its answer, citation, understood-as and feedback as CSV, formula-like
+    cells neutralised; the same date filter as the page, times in the configured zone."""
     denied = _check(request)
     if denied:
         return denied
     try:
-        rows = local(store_of(request).export_rows())
+        tz, since, until, _, _ = _filters(request)
+    except ValueError as e:
+        return _page(request, 400, "日期无效", str(e))
+    try:
+        rows = store_of(request).export_rows(since, until)
     except StoreError as e:
         return _page(request, 503, "数据库不可用", str(e))
+    # Times in the staff zone (RAG_TIMEZONE), as on the page.
     cols = ["asked_at", "question", "previous", "answered", "took_ms", "vote", "comment", "feedback_at",
             "answer_id", "answer_text", "citation", "understood", "doc"]
+    rows = [r | {"asked_at": local(r["asked_at"], tz), "feedback_at": local(r["feedback_at"], tz)} for r in rows]
     # A BOM so spreadsheet programs read the Chinese text as UTF-8.
     return Response("\ufeff" + write_csv(cols, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="guideqa-questions.csv"'})

@@ -119,6 +119,10 @@ class Store(Protocol):
 
     def count(self, table: str) -> int: ...
 
+    def question(self, answer_id: str) -> dict | None:
+        """Return the logged question an answer id names (question, previous), or None."""
+        ...
+
     def health(self) -> StoreHealth: ...
 
     def close(self) -> None: ...
@@ -140,7 +144,7 @@ def open_store(settings: Settings, url: str | None = None) -> Store:
 
 
 # Columns of the staff queries, the same in both backends (the SQL differs only in dialect).
-RECENT_COLS = ("id, asked_at, question, answered, took_ms, answer_text, citation, understood, doc")
+RECENT_COLS = ("id, asked_at, question, previous, answered, took_ms, answer_text, citation, understood, doc")
 EXPORT_COLS = ("q.id AS answer_id, q.asked_at, q.question, q.previous, q.answered, q.took_ms, q.answer_text, "
                "q.citation, q.understood, q.doc, f.vote, f.comment, f.created_at AS feedback_at")
 

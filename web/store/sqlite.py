@@ -146,7 +146,7 @@ class SqliteStore:
         cond, args = between("f.created_at", since, until, "?")
         return self._rows(
             "SELECT f.created_at, f.comment, q.question, q.id AS answer_id, q.answer_text, q.citation, "
-            f"q.understood, q.doc FROM feedback f JOIN questions q ON q.id = f.answer_id WHERE f.vote = 'down'{cond} "
+            f"q.understood, q.doc, q.previous FROM feedback f JOIN questions q ON q.id = f.answer_id WHERE f.vote = 'down'{cond} "
             "ORDER BY f.created_at DESC, f.id DESC LIMIT ?", *args, n)
 
     def counts_by_day(self, days: int = 30, utc_offset_minutes: int = 0) -> list[dict]:
@@ -166,6 +166,10 @@ class SqliteStore:
     def count(self, table: str) -> int:
         assert table in ("questions", "feedback")
         return int(self._rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
+
+    def question(self, answer_id: str) -> dict | None:
+        rows = self._rows("SELECT question, previous FROM questions WHERE id = ?", answer_id)
+        return rows[0] if rows else None
 
     def health(self) -> StoreHealth:
         try:
