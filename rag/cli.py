@@ -176,6 +176,10 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--quick", is_flag=True, help="Smaller run (CI smoke): fewer questions, 1x and 10x only, short HTTP.")
 def bench(out: Path, quick: bool) -> None:
     """Measure cold start, warm latency by stage, scale and HTTP throughput; write a JSON report."""
+    from rag.bench.extras import hint, missing
+
+    if gone := missing():  # a plain install: say which extra, exit non-zero, no traceback
+        raise click.ClickException(hint(gone))
     from rag.bench import run_bench
 
     run_bench(out, quick=quick, echo=click.echo)

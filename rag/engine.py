@@ -21,6 +21,7 @@ from rag.answer import (
 )
 from rag.cache import LRU
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
+from rag.errors import QuestionError
 from rag.lexicon import OFF_GUIDE
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
@@ -306,12 +307,12 @@ class Engine:
 def validate(question: object, max_chars: int) -> str:
     """Return the question stripped; raise ValueError with a user-facing message if unusable."""
     if not isinstance(question, str):
-        raise ValueError("问题必须是文本 (question must be a string)")
+        raise QuestionError("问题必须是文本 (question must be a string)")
     # Lone surrogates (from a bad paste or a fuzzer) cannot be encoded on the way out: replace them.
     q = question.encode("utf-8", "surrogatepass").decode("utf-8", "replace").strip()
     if not q:
-        raise ValueError("问题不能为空 (question is empty)")
+        raise QuestionError("问题不能为空 (question is empty)")
     if len(q) > max_chars:
-        raise ValueError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
+        raise QuestionError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
     return q
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.bench import start_server
-from rag.soak import soak
+from rag.bench.soak import soak
 from tests.conftest import make_settings
 
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.benchq import bench_questions
+from rag.bench.benchq import bench_questions
 
 
 async def _soak(base: str, total: int, clients: int, feedback_share: float) -> dict:
