@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from rag import Engine, Settings
 
-def _settings(**overrides: object):  # type: ignore[no-untyped-def]
-    from rag.settings import Settings
+
+def _settings(**overrides: object) -> Settings:
+    from rag import Settings
 
     try:
         return Settings.from_env(**overrides)
@@ -18,12 +23,12 @@ def _settings(**overrides: object):  # type: ignore[no-untyped-def]
         raise click.ClickException(str(e)) from e
 
 
-def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings, mode: str = "hybrid", quiet: bool = False) -> Engine:
     """Open the engine, telling the user once, on stderr, when semantic search is off."""
     import logging
 
-    from rag.encoder import EncoderUnavailable, load_encoder
-    from rag.engine import Engine
+    from rag import EncoderUnavailable, Engine
+    from rag.encoder import load_encoder
 
     logging.basicConfig(level=logging.ERROR)
     encoder, reason = None, "BM25-only mode requested"
@@ -40,7 +45,7 @@ def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignor
         raise click.ClickException(str(e)) from e
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Callable[[str, int, int], None]:
     last = {"stage": ""}
 
     def show(stage: str, done: int, total: int) -> None:

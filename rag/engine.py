@@ -6,6 +6,7 @@ import logging
 import re
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -63,7 +64,7 @@ WARM_UP_QUESTION = "项目一的考核指标有哪些"
 class Engine:
     """Answers questions over one loaded index; thread-safe for concurrent `ask` calls."""
 
-    def __init__(self, settings: Settings, build_dir, encoder: Encoder | None, dense_reason: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, settings: Settings, build_dir: Path, encoder: Encoder | None, dense_reason: str) -> None:
         import json
 
         manifest = idx.read_manifest(build_dir)

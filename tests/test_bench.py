@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from rag.bench import REPORT_KEYS, write_report
 from rag.bench.benchq import TARGETS, bench_questions, table
 from rag.bench.extras import missing
-from rag.ingest import corpus_files, load_document
 from rag.bench.loadgen import LoadResult, distinct, helpdesk_mix
 from rag.bench.synth import make_scaled_corpus
 from rag.cli import main
+from rag.ingest import corpus_files, load_document
 from tests.conftest import GUIDE
 
 

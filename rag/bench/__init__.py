@@ -97,10 +97,10 @@ def warm(engine: Engine, questions: list[str]) -> dict[str, Any]:
 def scale_child(factor: int, backend: str, n: int, work: Path, reuse: bool) -> dict:
     """In a child process: build a factor× corpus's index (or open the one built), measure it."""
     from rag import index as idx
+    from rag.bench.synth import make_scaled_corpus
     from rag.encoder import load_encoder
     from rag.engine import Engine
     from rag.settings import Settings
-    from rag.bench.synth import make_scaled_corpus
 
     s = Settings.from_env(corpus_dir=work / "corpus", index_dir=work / "index", bm25_backend=backend)
     enc = load_encoder(s.embed_model, s.embed_quantize, s.model_cache_dir)
