@@ -23,12 +23,22 @@ def _settings(**overrides: object) -> Settings:
         raise click.ClickException(str(e)) from e
 
 
+def _fail(e: Exception) -> click.ClickException:
+    """Return the error as a one-line message; a GuideQAError exits with its class's code (rag/errors.py)."""
+    from rag import GuideQAError
+
+    err = click.ClickException(str(e))
+    if isinstance(e, GuideQAError):
+        err.exit_code = e.exit_code
+    return err
+
+
 def _engine(settings: Settings, mode: str = "hybrid", quiet: bool = False) -> Engine:
     """Open the engine, telling the user once, on stderr, when semantic search is off."""
     import logging
 
-    from rag import EncoderUnavailable, Engine
-    from rag.encoder import load_encoder
+    from rag import Engine
+    from rag.encoder import EncoderUnavailable, load_encoder
 
     logging.basicConfig(level=logging.ERROR)
     encoder, reason = None, "BM25-only mode requested"
@@ -42,7 +52,7 @@ def _engine(settings: Settings, mode: str = "hybrid", quiet: bool = False) -> En
         return Engine.open(settings, encoder=encoder, progress=None if quiet else _progress(),
                            use_model=encoder is not None, reason=reason)
     except Exception as e:  # a corpus the parser refuses, an unwritable index: a message, not a trace
-        raise click.ClickException(str(e)) from e
+        raise _fail(e) from e
 
 
 def _progress() -> Callable[[str, int, int], None]:
@@ -85,7 +95,7 @@ def build() -> None:
     try:
         path = idx.build(s, encoder, _progress())
     except Exception as e:
-        raise click.ClickException(str(e)) from e
+        raise _fail(e) from e
     m = json.loads((path / "manifest.json").read_text())
     click.echo(f"built {m['chunks']} sections from {len(m['documents'])} guide(s) in {time.perf_counter() - t:.1f}s → {path}")
 
@@ -102,7 +112,7 @@ def add(file: Path) -> None:
     try:
         dest = add_file(file, s.corpus_dir)
     except ValueError as e:
-        raise click.ClickException(str(e)) from e
+        raise _fail(e) from e
     click.echo(f"added {dest.name}; run `rag build` to index it")
 
 
@@ -129,7 +139,7 @@ def ask(question: str | None, as_json: bool, batch, previous: str | None, mode: 
             ans = engine.ask(q or "", previous=previous, top_k=top_k, mode=mode)
         except ValueError as e:
             if batch is None:
-                raise click.ClickException(str(e)) from e
+                raise _fail(e) from e
             click.echo(json.dumps({"question": q, "error": str(e)}, ensure_ascii=False))
             failed = True
             continue

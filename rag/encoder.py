@@ -12,8 +12,6 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from rag.errors import EncoderUnavailable
-
 
 @runtime_checkable
 class Encoder(Protocol):
@@ -23,6 +21,10 @@ class Encoder(Protocol):
     dim: int
 
     def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray: ...
+
+
+class EncoderUnavailable(RuntimeError):
+    """No embedding model could be loaded; the message says which and why."""
 
 
 class HashEncoder:

@@ -6,7 +6,6 @@ import logging
 import re
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -22,7 +21,6 @@ from rag.answer import (
 )
 from rag.cache import LRU
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
-from rag.errors import QuestionError
 from rag.lexicon import OFF_GUIDE
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
@@ -64,7 +62,7 @@ WARM_UP_QUESTION = "项目一的考核指标有哪些"
 class Engine:
     """Answers questions over one loaded index; thread-safe for concurrent `ask` calls."""
 
-    def __init__(self, settings: Settings, build_dir: Path, encoder: Encoder | None, dense_reason: str) -> None:
+    def __init__(self, settings: Settings, build_dir, encoder: Encoder | None, dense_reason: str) -> None:  # type: ignore[no-untyped-def]
         import json
 
         manifest = idx.read_manifest(build_dir)
@@ -308,12 +306,12 @@ class Engine:
 def validate(question: object, max_chars: int) -> str:
     """Return the question stripped; raise ValueError with a user-facing message if unusable."""
     if not isinstance(question, str):
-        raise QuestionError("问题必须是文本 (question must be a string)")
+        raise ValueError("问题必须是文本 (question must be a string)")
     # Lone surrogates (from a bad paste or a fuzzer) cannot be encoded on the way out: replace them.
     q = question.encode("utf-8", "surrogatepass").decode("utf-8", "replace").strip()
     if not q:
-        raise QuestionError("问题不能为空 (question is empty)")
+        raise ValueError("问题不能为空 (question is empty)")
     if len(q) > max_chars:
-        raise QuestionError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
+        raise ValueError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
     return q
 

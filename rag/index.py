@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from rag.encoder import Encoder
-from rag.errors import IndexUnavailable
 from rag.ingest import corpus_files, load_document
 from rag.parse import Document, Project, Section
 from rag.settings import Settings
@@ -32,8 +31,8 @@ FORMAT_VERSION = 5
 Progress = Callable[[str, int, int], None]
 
 
-# The old name (it shadowed a builtin's): kept so code written against it keeps working.
-IndexError_ = IndexUnavailable
+class IndexError_(RuntimeError):
+    """The index is missing, stale or corrupt; the message says which."""
 
 
 def corpus_hash(corpus_dir: Path) -> str:

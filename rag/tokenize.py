@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
-from typing import Any
 
 from rag.lexicon import ENGLISH_GLOSSARY, SECTION_SYNONYMS, STOPWORDS, TOPIC_ALIASES
 from rag.normalize import normalize
@@ -32,7 +31,7 @@ class Tokenizer:
         self._jieba = None
         self._lock = threading.Lock()
 
-    def _jieba_tok(self) -> Any:  # a jieba.Tokenizer (jieba has no type hints)
+    def _jieba_tok(self):  # type: ignore[no-untyped-def]
         # jieba loads its 20 MB dictionary on first use; do it once, lazily, under a lock.
         with self._lock:
             if self._jieba is None:
