@@ -52,7 +52,7 @@ def _engine(settings: Settings, mode: str = "hybrid", quiet: bool = False) -> En
         return Engine.open(settings, encoder=encoder, progress=None if quiet else _progress(),
                            use_model=encoder is not None, reason=reason)
     except Exception as e:  # a corpus the parser refuses, an unwritable index: a message, not a trace
-        raise _fail(e) from e
+        raise click.ClickException(str(e)) from e
 
 
 def _progress() -> Callable[[str, int, int], None]:
