@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         IndexUnavailable,
         ParseError,
         QuestionError,
+        QuestionTooComplex,
         StoreError,
     )
     from rag.settings import Settings
@@ -35,6 +36,7 @@ _EXPORTS = {
     "Citation": "rag.types",
     "GuideQAError": "rag.errors",
     "QuestionError": "rag.errors",
+    "QuestionTooComplex": "rag.errors",
     "ParseError": "rag.errors",
     "IndexUnavailable": "rag.errors",
     "EncoderUnavailable": "rag.errors",
@@ -50,6 +52,7 @@ __all__ = [
     "IndexUnavailable",
     "ParseError",
     "QuestionError",
+    "QuestionTooComplex",
     "Settings",
     "StoreError",
 ]

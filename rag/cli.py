@@ -27,10 +27,11 @@ def _fail(e: Exception) -> click.ClickException:
     """Return the error as a one-line message; a GuideQAError exits with its class's code (rag/errors.py)."""
     from rag import GuideQAError
 
-    err = click.ClickException(str(e))
-    if isinstance(e, GuideQAError):
-        err.exit_code = e.exit_code
-    return err
+    if not isinstance(e, GuideQAError):
+        return click.ClickException(str(e))
+    # click reads exit_code from the class, so the code travels in a subclass made for it.
+    failure = type("GuideQAFailure", (click.ClickException,), {"exit_code": e.exit_code})
+    return failure(str(e))
 
 
 def _engine(settings: Settings, mode: str = "hybrid", quiet: bool = False) -> Engine:

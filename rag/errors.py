@@ -1,52 +1,66 @@
-"""The errors GuideQA raises on purpose, each with a message a person can act on.
+"""Every error GuideQA raises on purpose, in one hierarchy: catch `GuideQAError` for all of them.
 
-This is the single mapping the web and the CLI use: every class carries the HTTP status the
-web answers with (`{"error": message}`) and the exit code `rag` ends with. Each also keeps the
-builtin base its callers caught before the hierarchy existed (ValueError, RuntimeError), so an
-`except ValueError` written earlier still catches a bad question or an unparseable guide.
-Exit codes follow BSD sysexits.h, so a script can tell bad input from a missing service.
+Each also derives from the built-in it replaced (ValueError for bad input, RuntimeError for a
+missing resource), so code that caught those keeps working; the old names stay importable where
+they were defined (`rag.parse.ParseError`, `rag.index.IndexError_`, `rag.encoder.EncoderUnavailable`,
+`rag.store.StoreError`).
+
+The one mapping the web and the CLI use: each class carries the HTTP status the web answers
+with (`{"error": message}`) and the exit code `rag` ends with (BSD sysexits.h, so a script can
+tell bad input from a missing resource).
 """
 
 from __future__ import annotations
 
 
 class GuideQAError(Exception):
-    """Base of every error GuideQA raises deliberately (as opposed to a bug)."""
+    """Base of every GuideQA error; the message is meant for the user or the operator."""
 
-    http_status: int = 500
-    exit_code: int = 1
-
-
-class QuestionError(GuideQAError, ValueError):
-    """The question cannot be answered as asked: not text, empty, too long, an unknown guide."""
-
-    http_status = 422
-    exit_code = 64  # EX_USAGE
+    http_status = 500
+    exit_code = 1
 
 
 class ParseError(GuideQAError, ValueError):
-    """A guide cannot be structured into projects and sections; the message names the line."""
+    """The document does not have the structure of a guide; names the line that broke it."""
 
     http_status = 422
     exit_code = 65  # EX_DATAERR
 
 
 class IndexUnavailable(GuideQAError, RuntimeError):
-    """There is no usable index: none built, stale, or a file missing or corrupt."""
+    """The index is missing, stale or corrupt; the message says which."""
 
     http_status = 503
-    exit_code = 66  # EX_NOINPUT
+    exit_code = 66  # EX_NOINPUT: run `rag build`
 
 
 class EncoderUnavailable(GuideQAError, RuntimeError):
-    """The embedding model cannot be loaded; the engine answers with BM25 alone."""
+    """No embedding model could be loaded; the message says which and why."""
 
     http_status = 503
     exit_code = 69  # EX_UNAVAILABLE
 
 
+class QuestionError(GuideQAError, ValueError):
+    """The question cannot be answered as asked (empty, too long, not text); the message says why."""
+
+    http_status = 422
+    exit_code = 64  # EX_USAGE
+
+
+class QuestionTooComplex(QuestionError):
+    """Answering would exceed the per-answer time budget (`Settings.answer_budget_s`).
+
+    Not the user's fault as such, but retrying the same text will not help: the reply says so
+    (HTTP 503, CLI exit 1) and the worker goes on serving others.
+    """
+
+    http_status = 503
+    exit_code = 1
+
+
 class StoreError(GuideQAError, RuntimeError):
-    """The question and feedback database cannot be written or read; the message says so plainly."""
+    """The database cannot be written or read; the message says so plainly."""
 
     http_status = 503
     exit_code = 74  # EX_IOERR
