@@ -29,7 +29,7 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory: pytest.TempPathFactory):
+def engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """An engine with the fast deterministic encoder (hybrid path exercised, no model)."""
     from rag.encoder import HashEncoder
     from rag.engine import Engine

@@ -63,7 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: str):
+def browser(server: str):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -72,7 +72,7 @@ def browser(server: str):
         b.close()
 
 
-def test_ask_cite_view_source_feedback_and_staff(server: str, browser) -> None:
+def test_ask_cite_view_source_feedback_and_staff(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
     page.fill("#question", "项目四出资要求")
@@ -119,7 +119,7 @@ def test_ask_cite_view_source_feedback_and_staff(server: str, browser) -> None:
     staff.close()
 
 
-def test_copy_button_copies_answer_and_citation(server: str, browser) -> None:
+def test_copy_button_copies_answer_and_citation(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     ctx = browser.new_context()
     ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = ctx.new_page()
@@ -134,7 +134,7 @@ def test_copy_button_copies_answer_and_citation(server: str, browser) -> None:
     ctx.close()
 
 
-def test_staff_login_form(server: str, browser) -> None:
+def test_staff_login_form(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     page.goto(server + "/staff")
     assert "需要登录" in page.locator("h1").inner_text()
@@ -145,7 +145,7 @@ def test_staff_login_form(server: str, browser) -> None:
     page.close()
 
 
-def test_form_works_without_javascript(server: str, browser) -> None:
+def test_form_works_without_javascript(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()
     page.goto(server + "/")

@@ -20,7 +20,7 @@ from rag.engine import Engine
 from tests.conftest import make_settings
 
 
-def _client(engine, data: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+def _client(engine, data: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:  # type: ignore[no-untyped-def]
     from web.app import create_app
 
     monkeypatch.setenv("RAG_STAFF_TOKEN", "fault-token")
@@ -28,7 +28,7 @@ def _client(engine, data: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     return TestClient(create_app(engine))
 
 
-def test_locked_database_gives_clear_errors_and_loses_nothing_acknowledged(engine, tmp_path, monkeypatch) -> None:
+def test_locked_database_gives_clear_errors_and_loses_nothing_acknowledged(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     with _client(engine, tmp_path / "data", monkeypatch) as c:
         store = c.app.state.store
         store.busy_timeout = 0.2
@@ -47,7 +47,7 @@ def test_locked_database_gives_clear_errors_and_loses_nothing_acknowledged(engin
         assert [d["comment"] for d in store.downvotes()] == ["好了"]
 
 
-def test_unwritable_data_folder_is_a_clear_error(engine, tmp_path, monkeypatch) -> None:
+def test_unwritable_data_folder_is_a_clear_error(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from rag.store import StoreError
 
     blocker = tmp_path / "data"
@@ -75,7 +75,7 @@ def test_killing_build_midway_leaves_previous_index(real_model: str, tmp_path: P
     assert "3000" in e.ask("项目四出资要求").answer
 
 
-def test_staff_token_never_reaches_the_logs(engine, tmp_path, monkeypatch, caplog) -> None:
+def test_staff_token_never_reaches_the_logs(engine, tmp_path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.DEBUG)
     with _client(engine, tmp_path / "d", monkeypatch) as c:
         c.get("/staff", headers={"Authorization": "Bearer fault-token"})
