@@ -156,7 +156,7 @@ SPOKEN_REWRITES: dict[str, str] = {
     "lead enterprise": "承担单位",
     # Taiwan and Hong Kong wording that character conversion leaves as it is (數位 → 数位, not 数字).
     "数位": "数字", "网路": "网络", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
-    "影像": "图像", "晶片": "芯片", "营运": "运营", "辨识": "识别", "人工智慧": "人工智能", "厂商": "企业",
+    "影像": "图像", "营运": "运营", "辨识": "识别", "厂商": "企业",
     "产学合作": "产学研",
     "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
     "to be granted": "授权", "get granted": "授权", "granted invention": "授权 invention",
@@ -176,7 +176,7 @@ STOPWORDS = frozenset(
     "如何 多少 几 几个 哪些 哪 请问 一下 我 我们 你 你们 他 它 个 项 项目 指南 里 中 上 下 请 想 知道 问 能 "
     "可以 需要 需 吗? 啥 咋 呗 嘛 一个 每个 各 各个 所有 分别 是否 有没有 有无 应 应该 该 其 之 以 为 "
     "搞 弄 做 干 拿 整 由 从 向 被 让 得 数量 数目 多少个 几项 几家 几种 具体 情况 相关 方面 "
-    "这些 那些 一般 通常 大概 大约 大致 一共 总共 都 分别是 一样 不同 区别 吗？ 么样 怎么样 "
+    "这些 那些 一般 通常 大概 大约 大致 一共 总共 都 分别是 一样 不同 区别 么样 怎么样 "
     "申请 获得 获批 提交 达成 拿到 取得 "
     # 拟 (intends to) is the guides' own modal: 拟支持, 拟解决问题; a leftover 拟 asks nothing.
     "拟 "
