@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag import Answer, Citation
 from rag.parse import Document
-from rag.types import Answer, Citation
 
 
 @dataclass
