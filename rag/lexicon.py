@@ -156,7 +156,7 @@ SPOKEN_REWRITES: dict[str, str] = {
     "lead enterprise": "承担单位",
     # Taiwan and Hong Kong wording that character conversion leaves as it is (數位 → 数位, not 数字).
     "数位": "数字", "网路": "网络", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
-    "影像": "图像", "营运": "运营", "辨识": "识别", "厂商": "企业",
+    "影像": "图像", "晶片": "芯片", "营运": "运营", "辨识": "识别", "人工智慧": "人工智能", "厂商": "企业",
     "产学合作": "产学研",
     "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
     "to be granted": "授权", "get granted": "授权", "granted invention": "授权 invention",
