@@ -19,8 +19,10 @@ from rag.answer import (
     function_word,
     suggestions,
 )
+from rag.budget import budget, tick
 from rag.cache import LRU
-from rag.encoder import Encoder, EncoderUnavailable, load_encoder
+from rag.encoder import Encoder, load_encoder
+from rag.errors import EncoderUnavailable, QuestionError
 from rag.lexicon import OFF_GUIDE
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
@@ -97,6 +99,8 @@ class Engine:
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
         self.answers: LRU[Answer] = LRU(settings.query_cache_size)
+        # Work steps of the last uncached answer (rag/budget.py), for `rag bench --adversarial`.
+        self.last_steps = 0
 
     @classmethod
     def open(cls, settings: Settings | None = None, encoder: Encoder | None = None, build_if_needed: bool = True,
@@ -191,8 +195,28 @@ class Engine:
         if cached is not None:
             cached.took_ms = (time.perf_counter() - t0) * 1000
             return cached
-        ans = self._ask(question, previous, top_k, mode, timings, t0)
+        # Abandoned past the budget (QuestionTooComplex): nothing is cached, the caller says so.
+        with budget(self.settings.answer_budget_s or None) as b:
+            try:
+                ans = self._ask(question, previous, top_k, mode, timings, t0)
+            finally:
+                self.last_steps = b.steps
         self.answers.put((question, previous, top_k, mode), ans)
+        return ans
+
+    def ask_cached(self, question: str, previous: str | None = None, top_k: int = 3,
+                   mode: str = "hybrid") -> Answer | None:
+        """Return the answer if this exact question was answered before, else None; no new work.
+
+        Raises QuestionError for unusable input, like `ask`: a server checks here, on its event
+        loop, before it hands a new question to an answer thread.
+        """
+        t0 = time.perf_counter()
+        question = validate(question, self.settings.max_question_chars)
+        previous = validate(previous, 10**6) if previous and previous.strip() else None
+        ans = self.answers.get((question, previous, top_k, mode))
+        if ans is not None:
+            ans.took_ms = (time.perf_counter() - t0) * 1000
         return ans
 
     def warm_up(self) -> None:
@@ -220,6 +244,7 @@ class Engine:
             q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics, self.segment))
         labels, unknown = self._projects(q)
         timings.add("understand", t0)
+        tick()
         ans = self._answer(question, q, labels, unknown, top_k, mode, timings)
         t = time.perf_counter()
         if previous and q is not first:
@@ -248,6 +273,7 @@ class Engine:
                 boosts[i] += s.section_boost / 3
         allowed = np.array([c.project in labels for c in self.chunks]) if labels else None
         hits, qvec = self.retriever.rank(q.expanded(), mode, allowed, boosts, timings, dense_text=q.norm)
+        tick()
         t = time.perf_counter()
         if unknown and not labels:
             wide, _ = self.retriever.rank(q.expanded(), mode, None, boosts, timings, qvec)
@@ -276,6 +302,7 @@ class Engine:
         pool = [h for h in hits if h.chunk.section in q.sections] or hits if q.sections else hits
         candidates = []
         for rank, h in enumerate(pool[: RERANK_DEPTH if ev.terms else 1]):
+            tick()
             sims = None
             if qvec is not None and self.retriever.clause_vecs is not None:
                 off = self.retriever.clause_offset[h.index]
@@ -304,14 +331,14 @@ class Engine:
 
 
 def validate(question: object, max_chars: int) -> str:
-    """Return the question stripped; raise ValueError with a user-facing message if unusable."""
+    """Return the question stripped; raise QuestionError (a ValueError) with a user-facing message if unusable."""
     if not isinstance(question, str):
-        raise ValueError("问题必须是文本 (question must be a string)")
+        raise QuestionError("问题必须是文本 (question must be a string)")
     # Lone surrogates (from a bad paste or a fuzzer) cannot be encoded on the way out: replace them.
     q = question.encode("utf-8", "surrogatepass").decode("utf-8", "replace").strip()
     if not q:
-        raise ValueError("问题不能为空 (question is empty)")
+        raise QuestionError("问题不能为空 (question is empty)")
     if len(q) > max_chars:
-        raise ValueError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
+        raise QuestionError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
     return q
 

@@ -8,8 +8,11 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from rag.store import StoreError
+from rag.errors import QuestionTooComplex
+from rag.store import StoreError, VoteTaken
+from web import answering
 from web.app_state import client_of, engine_of, store_of, templates_of
+from web.redact import without_paths
 from web.schemas import AskIn, AskOut, FeedbackIn, FeedbackOut, HealthOut, SearchOut, responses
 
 router = APIRouter()
@@ -20,14 +23,15 @@ def error(status: int, message: str) -> JSONResponse:
 
 
 @router.post("/api/ask", summary="Answer a question with cited verbatim clauses",
-             responses=responses(200, AskOut, 400, 413, 422, 429))
+             responses=responses(200, AskOut, 400, 413, 422, 429, 503))
 async def ask(body: AskIn, request: Request) -> JSONResponse:
-    # Inline on the event loop: an answer is 0.1 ms (cached) to 15 ms (a model call) of CPU. In the
-    # thread pool, forty threads fighting for one GIL made p95 four times worse, and handing only
-    # new questions to a thread starved them behind cached ones (rag bench, 100 clients).
+    # Cached answers inline on the event loop, new ones on two answer threads under the time
+    # budget (web/answering.py): no question holds the worker.
     engine = engine_of(request)
     try:
-        ans = engine.ask(body.question, previous=body.previous, top_k=body.top_k or 3)
+        ans = await answering.answer(engine, body.question, body.previous, body.top_k or 3)
+    except QuestionTooComplex as e:
+        return error(503, str(e))
     except ValueError as e:
         return error(422, str(e))
     try:
@@ -49,12 +53,14 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=50
 
 
 @router.post("/api/feedback", status_code=201, summary="Vote on an answer, with an optional comment",
-             responses=responses(201, FeedbackOut, 400, 404, 413, 422, 503))
+             responses=responses(201, FeedbackOut, 400, 404, 409, 413, 422, 503))
 def feedback(body: FeedbackIn, request: Request) -> JSONResponse:
     try:
         fid = store_of(request).add_feedback(body.answer_id, body.vote, (body.comment or "").strip() or None)
     except KeyError:
         return error(404, "没有这个回答 (unknown answer_id)")
+    except VoteTaken:
+        return error(409, "这个回答已经反馈过了：每个回答只计一次 (this answer already has a vote)")
     except StoreError as e:
         return error(503, f"反馈暂时无法保存，请稍后再试 (feedback not saved: {e})")
     return JSONResponse({"ok": True, "id": fid}, status_code=201)
@@ -63,7 +69,7 @@ def feedback(body: FeedbackIn, request: Request) -> JSONResponse:
 @router.get("/healthz", summary="Index, model and corpus status", responses=responses(200, HealthOut))
 def healthz(request: Request) -> JSONResponse:
     st = engine_of(request).status()
-    return JSONResponse(st.to_dict() | {"mode": "hybrid" if st.dense else "bm25-only"})
+    return JSONResponse(without_paths(st.to_dict()) | {"mode": "hybrid" if st.dense else "bm25-only"})
 
 
 def install_error_handlers(app: FastAPI) -> None:

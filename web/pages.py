@@ -7,9 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from rag.store import StoreError
+from rag.errors import QuestionTooComplex
+from rag.store import StoreError, VoteTaken
 from web.app_state import client_of, engine_of, store_of, templates_of
 from web.view import blocks, card, parse_hl
+
+ALREADY_VOTED = "这个回答已经反馈过了 (this answer already has your vote)"
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,8 +23,12 @@ EXAMPLES = ["项目四出资要求", "卫星互联网项目要培养几个博士
 def _answer(request: Request, question: str, previous: str | None) -> dict:
     """Ask, log and return the card context, or an error message for the page."""
     engine = engine_of(request)
+    # The page carries the last question as understood: cut like a question, whatever was sent.
+    previous = (previous or "")[: engine.settings.max_question_chars]
     try:
         ans = engine.ask(question, previous=previous or None)
+    except QuestionTooComplex as e:  # over the time budget: the page says so, the worker goes on
+        return {"error": str(e), "question": question, "status": 503}
     except ValueError as e:
         return {"error": str(e), "question": question}
     ctx = card(ans, engine.documents)
@@ -30,6 +37,11 @@ def _answer(request: Request, question: str, previous: str | None) -> dict:
     except StoreError:
         ctx["id"] = None  # answer shown; feedback on it cannot be kept
     return ctx
+
+
+def _status(result: dict | None) -> int:
+    """Return the page's status: 200, 422 for a question that cannot be asked, 503 if over budget."""
+    return int(result.get("status", 422)) if result and "error" in result else 200
 
 
 def _context(result: dict | None) -> str:
@@ -50,34 +62,37 @@ def _chat(request: Request, result: dict | None = None, flash: str = "", status:
 @router.get("/", response_class=HTMLResponse)
 def chat(request: Request, q: str | None = None, previous: str | None = None, thanks: int = 0) -> Response:
     result = _answer(request, q, previous) if q is not None else None
-    return _chat(request, result, "谢谢您的反馈！" if thanks else "", 422 if result and "error" in result else 200)
+    return _chat(request, result, "谢谢您的反馈！" if thanks else "", _status(result))
 
 
 @router.post("/", response_class=HTMLResponse)
 def chat_form(request: Request, question: Annotated[str, Form()] = "",
               previous: Annotated[str, Form()] = "") -> Response:
-    result = _answer(request, question, previous[:500])
-    return _chat(request, result, status=422 if "error" in result else 200)
+    result = _answer(request, question, previous)
+    return _chat(request, result, status=_status(result))
 
 
 @router.post("/fragment/answer", response_class=HTMLResponse)
 def fragment(request: Request, question: Annotated[str, Form()] = "",
              previous: Annotated[str, Form()] = "") -> Response:
     """Return one rendered answer card, for the page's script to append."""
-    result = _answer(request, question, previous[:500])
+    result = _answer(request, question, previous)
     return templates_of(request).TemplateResponse(
-        request, "_answer_card.html", {"result": result}, status_code=422 if "error" in result else 200)
+        request, "_answer_card.html", {"result": result}, status_code=_status(result))
 
 
 @router.post("/feedback")
 def feedback_form(request: Request, answer_id: Annotated[str, Form()], vote: Annotated[str, Form()],
                   comment: Annotated[str, Form()] = "") -> Response:
-    if vote not in ("up", "down") or len(comment) > request.app.state.settings.max_comment_chars:
+    if (vote not in ("up", "down") or len(comment) > request.app.state.settings.max_comment_chars
+            or not 0 < len(answer_id) <= 64):
         return _chat(request, {"error": "反馈无效 (invalid feedback)"}, status=422)
     try:
         store_of(request).add_feedback(answer_id, vote, comment.strip() or None)
     except KeyError:
         return _chat(request, {"error": "没有这个回答 (unknown answer)"}, status=404)
+    except VoteTaken:
+        return _chat(request, {"error": ALREADY_VOTED}, status=409)
     except StoreError:
         return _chat(request, {"error": "反馈暂时无法保存，请稍后再试"}, status=503)
     return RedirectResponse("/?thanks=1", status_code=303)
