@@ -5,13 +5,16 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 import rag
 from rag import errors
-from rag.cli import _fail
+from rag.cli import _fail, main
+from tests.conftest import make_settings
 
 ERRORS = [errors.ParseError, errors.IndexUnavailable, errors.EncoderUnavailable, errors.QuestionError,
           errors.QuestionTooComplex, errors.StoreError]
@@ -70,3 +73,13 @@ def test_cli_exits_with_the_errors_code() -> None:
     assert isinstance(e, click.ClickException) and e.exit_code == 65 and "line 3" in e.message
     assert _fail(errors.QuestionError("问题不能为空")).exit_code == 64
     assert _fail(ValueError("something else")).exit_code == 1
+
+
+def test_rag_ask_exits_with_the_question_errors_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = make_settings(tmp_path)
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(s.corpus_dir))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(s.index_dir))
+    monkeypatch.setenv("RAG_EMBED_MODEL", "none")
+    r = CliRunner().invoke(main, ["ask", "   "])
+    assert r.exit_code == errors.QuestionError.exit_code == 64
+    assert "问题不能为空" in r.output and "Traceback" not in r.output
