@@ -178,10 +178,16 @@ def eval_(file: Path | None, report: Path, thresholds: Path, no_ablation: bool) 
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the chat, document view, staff view and JSON API (building the index if missing)."""
     from rag.encoder import encoder_name
+    from rag.errors import StoreError
     from rag.index import is_fresh
     from web.app import serve as run
+    from web.store import open_store
 
     s = _settings()
+    try:  # create or migrate the database once, before any worker, and fail with a message
+        open_store(s).close()
+    except StoreError as e:
+        raise click.ClickException(str(e)) from e
     engine = None
     # Build or repair the index once, before any worker starts. Several workers each open their
     # own engine, so the parent loads the model only when the index needs (re)building.

@@ -44,3 +44,20 @@ def real_model() -> str:
     if not model or not Path(model).exists():
         pytest.skip("RAG_EMBED_MODEL does not point at a local model folder")
     return model
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():  # type: ignore[no-untyped-def]
+    """A throwaway PostgreSQL server for the session (skipped, or failed in CI, when not installed)."""
+    from tests.pg import Cluster, require
+
+    require()
+    cluster = Cluster()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture()
+def pg_url(pg_cluster) -> str:  # type: ignore[no-untyped-def]
+    """The URL of a new, empty database on the session's PostgreSQL server."""
+    return pg_cluster.new_database()

@@ -14,12 +14,13 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from rag.engine import Engine
 from rag.settings import Settings
-from rag.store import Store
 from web import answering
 from web.app_state import EngineHolder, settle_heap
 from web.errors import install_error_handlers
 from web.guard import install_guards
 from web.limits import SignInThrottle
+from web.store import open_store
+from web.store.questionlog import QuestionLog
 
 HERE = Path(__file__).parent
 
@@ -35,11 +36,14 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         settle_heap()
         yield
         answering.shutdown()
+        app.state.question_log.close()  # write what is still queued, if the database allows
+        app.state.store.close()
 
     app = FastAPI(title="GuideQA 指南问答", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.holder = holder
     app.state.settings = settings
-    app.state.store = Store(settings.data_dir)
+    app.state.store = open_store(settings)
+    app.state.question_log = QuestionLog(app.state.store)
     app.state.staff_token = os.environ.get("RAG_STAFF_TOKEN", "")
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -65,7 +69,7 @@ def app_factory() -> FastAPI:
 
 def serve(host: str, port: int, settings: Settings | None = None, workers: int = 1,
           engine: Engine | None = None) -> None:
-    """Run the app with uvicorn, bounded (web/server.py); several workers share the index and the SQLite file."""
+    """Run the app with uvicorn, bounded (web/server.py); several workers share the index and the database."""
     import uvicorn
 
     options = uvicorn_options(settings or (engine.settings if engine else Settings.from_env()))

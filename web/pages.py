@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from rag.errors import QuestionTooComplex
-from rag.store import StoreError, VoteTaken
-from web.app_state import client_of, engine_of, store_of, templates_of
+from rag.errors import QuestionTooComplex, StoreError
+from web.api import save_feedback
+from web.app_state import client_of, engine_of, log_of, templates_of
+from web.store import VoteTaken
 from web.view import blocks, card, parse_hl
 
 ALREADY_VOTED = "这个回答已经反馈过了 (this answer already has your vote)"
@@ -32,10 +33,8 @@ def _answer(request: Request, question: str, previous: str | None) -> dict:
     except ValueError as e:
         return {"error": str(e), "question": question}
     ctx = card(ans, engine.documents)
-    try:
-        ctx["id"] = store_of(request).log_answer(ans, previous, client_of(request))
-    except StoreError:
-        ctx["id"] = None  # answer shown; feedback on it cannot be kept
+    # None only when the question could not even be queued: the answer shows without feedback buttons.
+    ctx["id"] = log_of(request).record(ans, previous, client_of(request))
     return ctx
 
 
@@ -88,7 +87,7 @@ def feedback_form(request: Request, answer_id: Annotated[str, Form()], vote: Ann
             or not 0 < len(answer_id) <= 64):
         return _chat(request, {"error": "反馈无效 (invalid feedback)"}, status=422)
     try:
-        store_of(request).add_feedback(answer_id, vote, comment.strip() or None)
+        save_feedback(request, answer_id, vote, comment.strip() or None)
     except KeyError:
         return _chat(request, {"error": "没有这个回答 (unknown answer)"}, status=404)
     except VoteTaken:

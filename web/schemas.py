@@ -88,6 +88,18 @@ class FeedbackOut(BaseModel):
     id: int
 
 
+class StoreStateOut(BaseModel):
+    backend: Literal["sqlite", "postgresql"]
+    ok: bool = Field(description="The database answers and no question is waiting to be written")
+    schema_version: int
+    error: str = Field(description="What kind of failure, when not ok (no addresses or paths)")
+    pool_size: int = Field(description="PostgreSQL connections open (0 for SQLite)")
+    pool_available: int
+    questions_pending: int = Field(description="Questions answered while the database was away, not yet written")
+    questions_dropped: int = Field(description="Questions not logged because that queue was full (since start)")
+    questions_written_late: int = Field(description="Questions written from that queue (since start)")
+
+
 class HealthOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     index_loaded: bool
@@ -100,6 +112,7 @@ class HealthOut(BaseModel):
     chunks: int
     built_at: str = ""
     stale: str = Field("", description="Why the index no longer matches the corpus, or empty")
+    store: StoreStateOut = Field(description="The question and feedback database")
 
 
 def responses(ok: int, model: type[BaseModel], *codes: int) -> dict[int | str, dict[str, Any]]:

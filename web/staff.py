@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from rag.store import StoreError
+from rag.errors import StoreError
 from web.app_state import store_of, templates_of
 from web.csvsafe import neutralise, write_csv  # noqa: F401  (neutralise: the export's cell rule)
 from web.session import check as _check
@@ -38,11 +39,23 @@ def staff(request: Request) -> Response:
         return denied
     store = store_of(request)
     try:
-        ctx = {"recent": store.recent(50), "unanswered": store.unanswered(50), "downvotes": store.downvotes(50),
-               "days": store.counts_by_day(30), "total": store.count("questions")}
+        ctx = {"recent": local(store.recent(50)), "unanswered": local(store.unanswered(50)),
+               "downvotes": local(store.downvotes(50)),
+               "days": store.counts_by_day(30, utc_offset_minutes=_offset_minutes()), "total": store.count("questions")}
     except StoreError as e:
         return _page(request, 503, "数据库不可用", str(e))
     return templates_of(request).TemplateResponse(request, "staff.html", ctx)
+
+
+def _offset_minutes() -> int:
+    offset = datetime.now().astimezone().utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def local(rows: list[dict]) -> list[dict]:
+    """Return rows with their times (stored in UTC) as this server's local time, to the second."""
+    return [{k: v.astimezone().strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, datetime) else v
+             for k, v in r.items()} for r in rows]
 
 
 @router.get("/staff/export.csv")
@@ -52,10 +65,11 @@ def export(request: Request) -> Response:
     if denied:
         return denied
     try:
-        rows = store_of(request).export_rows()
+        rows = local(store_of(request).export_rows())
     except StoreError as e:
         return _page(request, 503, "数据库不可用", str(e))
-    cols = ["asked_at", "question", "previous", "answered", "took_ms", "vote", "comment", "feedback_at"]
+    cols = ["asked_at", "question", "previous", "answered", "took_ms", "vote", "comment", "feedback_at",
+            "answer_id", "answer_text", "citation", "understood", "doc"]
     # A BOM so spreadsheet programs read the Chinese text as UTF-8.
     return Response("\ufeff" + write_csv(cols, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="guideqa-questions.csv"'})
