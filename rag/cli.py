@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from rag import Engine, Settings
 
-def _settings(**overrides: object):  # type: ignore[no-untyped-def]
-    from rag.settings import Settings
+
+def _settings(**overrides: object) -> Settings:
+    from rag import Settings
 
     try:
         return Settings.from_env(**overrides)
@@ -18,12 +23,23 @@ def _settings(**overrides: object):  # type: ignore[no-untyped-def]
         raise click.ClickException(str(e)) from e
 
 
-def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignore[no-untyped-def]
+def _fail(e: Exception) -> click.ClickException:
+    """Return the error as a one-line message; a GuideQAError exits with its class's code (rag/errors.py)."""
+    from rag import GuideQAError
+
+    if not isinstance(e, GuideQAError):
+        return click.ClickException(str(e))
+    # click reads exit_code from the class, so the code travels in a subclass made for it.
+    failure = type("GuideQAFailure", (click.ClickException,), {"exit_code": e.exit_code})
+    return failure(str(e))
+
+
+def _engine(settings: Settings, mode: str = "hybrid", quiet: bool = False) -> Engine:
     """Open the engine, telling the user once, on stderr, when semantic search is off."""
     import logging
 
+    from rag import Engine
     from rag.encoder import EncoderUnavailable, load_encoder
-    from rag.engine import Engine
 
     logging.basicConfig(level=logging.ERROR)
     encoder, reason = None, "BM25-only mode requested"
@@ -44,7 +60,7 @@ def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignor
     return engine
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Callable[[str, int, int], None]:
     last = {"stage": ""}
 
     def show(stage: str, done: int, total: int) -> None:
@@ -84,7 +100,7 @@ def build() -> None:
     try:
         path = idx.build(s, encoder, _progress())
     except Exception as e:
-        raise click.ClickException(str(e)) from e
+        raise _fail(e) from e
     m = json.loads((path / "manifest.json").read_text())
     click.echo(f"built {m['chunks']} sections from {len(m['documents'])} guide(s) in {time.perf_counter() - t:.1f}s → {path}")
 
@@ -101,7 +117,7 @@ def add(file: Path) -> None:
     try:
         dest = add_file(file, s.corpus_dir)
     except ValueError as e:
-        raise click.ClickException(str(e)) from e
+        raise _fail(e) from e
     click.echo(f"added {dest.name}; run `rag build` to index it")
 
 
@@ -128,7 +144,7 @@ def ask(question: str | None, as_json: bool, batch, previous: str | None, mode: 
             ans = engine.ask(q or "", previous=previous, top_k=top_k, mode=mode)
         except ValueError as e:
             if batch is None:
-                raise click.ClickException(str(e)) from e
+                raise _fail(e) from e
             click.echo(json.dumps({"question": q, "error": str(e)}, ensure_ascii=False))
             failed = True
             continue
@@ -200,6 +216,10 @@ def bench(out: Path, quick: bool, hostile: int | None) -> None:
                    f"{r.embed_floor_ms} ms)\n  too complex {r.too_complex}  refused {r.errors}  most steps {r.max_steps}\n"
                    f"  slowest: {r.slowest!r}\nreport: {out}")
         return
+    from rag.bench.extras import hint, missing
+
+    if gone := missing():  # a plain install: say which extra, exit non-zero, no traceback
+        raise click.ClickException(hint(gone))
     from rag.bench import run_bench
 
     run_bench(out, quick=quick, echo=click.echo)

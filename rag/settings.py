@@ -37,7 +37,9 @@ def _positive(name: str, value: str, kind: type) -> float | int:
         number = 0
     if number <= 0:
         raise ValueError(f"{name} must be a positive {'whole ' if kind is int else ''}number, not {value!r}")
-    return number  # type: ignore[no-any-return]
+    return number
+
+
 def zone(name: str) -> ZoneInfo:
     """Return the time zone called `name`; raise ValueError naming it when unknown."""
     try:

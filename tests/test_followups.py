@@ -14,7 +14,7 @@ CASES = [json.loads(line) for line in (ROOT / "eval" / "followups.jsonl").read_t
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_followup_carries_context_only_when_the_question_leans_on_it(engine, case: dict) -> None:  # type: ignore[no-untyped-def]
+def test_followup_carries_context_only_when_the_question_leans_on_it(engine, case: dict) -> None:
     a = engine.ask(case["q"], previous=case["previous"])
     assert a.answered, a.note
     assert a.carried == case["carried"]

@@ -24,7 +24,7 @@ import web
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _parser():  # type: ignore[no-untyped-def]
+def _parser():
     from regexploit.ast.sre import SreOpParser
 
     class Parser(SreOpParser):  # type: ignore[misc]
@@ -34,10 +34,10 @@ def _parser():  # type: ignore[no-untyped-def]
         forms (a++ as a+, (?>x) as (?:x)) can only find more danger, never hide any.
         """
 
-        def from_POSSESSIVE_REPEAT(self, data):  # type: ignore[no-untyped-def]  # noqa: N802
+        def from_POSSESSIVE_REPEAT(self, data):  # noqa: N802
             return self.from_MAX_REPEAT(data)
 
-        def from_ATOMIC_GROUP(self, data):  # type: ignore[no-untyped-def]  # noqa: N802
+        def from_ATOMIC_GROUP(self, data):  # noqa: N802
             return self.sequence_or_singleton(data)
 
     return Parser()
@@ -89,13 +89,13 @@ def _literal_patterns() -> dict[str, str]:
     return found
 
 
-def _runtime_patterns(engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _runtime_patterns(engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     from rag.adversarial import hostile_questions
 
     found: dict[str, str] = {}
     original = re._compile  # type: ignore[attr-defined]
 
-    def recording(pattern, flags):  # type: ignore[no-untyped-def]
+    def recording(pattern, flags):
         if isinstance(pattern, str):
             found.setdefault(pattern, "compiled while answering")
         return original(pattern, flags)
@@ -119,7 +119,7 @@ def test_the_check_finds_catastrophic_patterns() -> None:
     assert not redos(r"第\s*(\d++)\s*+个") and not redos(r"(?i)[a-z]+@")
 
 
-def test_no_regular_expression_backtracks_catastrophically(engine, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_regular_expression_backtracks_catastrophically(engine, monkeypatch: pytest.MonkeyPatch) -> None:
     patterns = _literal_patterns() | _module_patterns() | _runtime_patterns(engine, monkeypatch)
     assert len(patterns) > 40  # the scan saw the lexicon's compiled patterns, not just literals
     bad = {}

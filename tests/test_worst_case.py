@@ -110,7 +110,7 @@ def test_errors_are_one_hierarchy_with_the_old_names() -> None:
     assert issubclass(QuestionTooComplex, QuestionError)
 
 
-def _steps(engine, question: str) -> int:  # type: ignore[no-untyped-def]
+def _steps(engine, question: str) -> int:
     engine.answers.clear()
     _function_word.cache_clear()
     try:
@@ -122,12 +122,12 @@ def _steps(engine, question: str) -> int:  # type: ignore[no-untyped-def]
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile())
-def test_hostile_questions_take_bounded_work(engine, question: str) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_questions_take_bounded_work(engine, question: str) -> None:
     steps = _steps(engine, question)
     assert steps <= PER_CHAR * len(question) + FIXED, (steps, question)
 
 
-def test_generated_set_is_hostile_and_bounded(engine) -> None:  # type: ignore[no-untyped-def]
+def test_generated_set_is_hostile_and_bounded(engine) -> None:
     qs = hostile_questions(120)
     assert len(qs) == 120 and all(0 < len(q) <= LIMIT for q in qs)
     assert sum(len(q) >= 450 for q in qs) > 60  # most are near the limit
@@ -135,7 +135,7 @@ def test_generated_set_is_hostile_and_bounded(engine) -> None:  # type: ignore[n
     assert _steps(engine, worst) <= PER_CHAR * len(worst) + FIXED
 
 
-def test_work_grows_linearly_with_length(engine) -> None:  # type: ignore[no-untyped-def]
+def test_work_grows_linearly_with_length(engine) -> None:
     # Doubling a hostile question at most about doubles its work (an n² path would quadruple it).
     for unit in ("请问需要", "whomany", "项目四或", "不少于10项以上", "【\u200b项目四考核指标", "的"):
         short = _steps(engine, (unit * 250)[:250])
@@ -143,7 +143,7 @@ def test_work_grows_linearly_with_length(engine) -> None:  # type: ignore[no-unt
         assert long <= 2.5 * short + FIXED, (unit, short, long)
 
 
-def test_an_answer_over_budget_is_abandoned_and_not_cached(engine) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_over_budget_is_abandoned_and_not_cached(engine) -> None:
     original = engine.settings
     engine.settings = replace(original, answer_budget_s=1e-9)
     try:

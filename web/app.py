@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     holder = EngineHolder(engine, settings)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         holder.get().warm_up()  # load the model and index, and run them once, before the first request
         settle_heap()
         yield

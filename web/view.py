@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from rag import Answer, Citation
 from rag.parse import Document
-from rag.types import Answer, Citation
 
 
 @dataclass

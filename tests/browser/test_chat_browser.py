@@ -78,7 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: str):  # type: ignore[no-untyped-def]
+def browser(server: str):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -87,14 +87,14 @@ def browser(server: str):  # type: ignore[no-untyped-def]
         b.close()
 
 
-def expect(locator):  # type: ignore[no-untyped-def]
+def expect(locator):
     """Playwright's retrying assertions (they need no eval, which the page's CSP forbids)."""
     from playwright.sync_api import expect as pw_expect
 
     return pw_expect(locator)
 
 
-def _ask(page, question: str):  # type: ignore[no-untyped-def]
+def _ask(page, question: str):
     """Type a question, press Enter, return the new answer card."""
     n = page.locator("#conversation article.card[data-url]").count()
     page.fill("#question", question)
@@ -104,7 +104,7 @@ def _ask(page, question: str):  # type: ignore[no-untyped-def]
     return card
 
 
-def _axe(page, where: str) -> None:  # type: ignore[no-untyped-def]
+def _axe(page, where: str) -> None:
     """Run axe-core (WCAG 2.0/2.1 A and AA rules and best practices) and fail on any violation."""
     if not AXE.exists():
         _require(f"axe-core ({AXE}; scripts/test runs npm install)")
@@ -123,7 +123,7 @@ def _axe(page, where: str) -> None:  # type: ignore[no-untyped-def]
     assert result["violations"] == [], f"{where}: {json.dumps(result['violations'], ensure_ascii=False)}"
 
 
-def test_phone_conversation_context_addresses_and_document_view(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_phone_conversation_context_addresses_and_document_view(server: str, browser) -> None:
     page = browser.new_page(viewport=PHONE)
     page.goto(server + "/")
     first = _ask(page, "卫星互联网项目要培养几个博士")
@@ -188,7 +188,7 @@ def test_phone_conversation_context_addresses_and_document_view(server: str, bro
     page.close()
 
 
-def test_loading_state_errors_keep_the_question_and_retry(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_loading_state_errors_keep_the_question_and_retry(server: str, browser) -> None:
     page = browser.new_page(viewport=PHONE)
     page.goto(server + "/")
 
@@ -237,7 +237,7 @@ def test_loading_state_errors_keep_the_question_and_retry(server: str, browser) 
     page.close()
 
 
-def test_no_answer_card_suggests_by_words_and_gives_the_help_desk(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_no_answer_card_suggests_by_words_and_gives_the_help_desk(server: str, browser) -> None:
     page = browser.new_page(viewport=PHONE)
     page.goto(server + "/")
     page.fill("#question", "申报截止时间是什么时候")
@@ -251,7 +251,7 @@ def test_no_answer_card_suggests_by_words_and_gives_the_help_desk(server: str, b
     page.close()
 
 
-def test_keyboard_focus_order_and_voting_focus(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_focus_order_and_voting_focus(server: str, browser) -> None:
     page = browser.new_page(viewport=DESKTOP)
     page.goto(server + "/")
     card = _ask(page, "项目四出资要求")
@@ -278,7 +278,7 @@ def test_keyboard_focus_order_and_voting_focus(server: str, browser) -> None:  #
     page.close()
 
 
-def test_copy_answer_with_guide_title_and_copy_link(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_copy_answer_with_guide_title_and_copy_link(server: str, browser) -> None:
     ctx = browser.new_context(viewport=PHONE)
     ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = ctx.new_page()
@@ -300,7 +300,7 @@ def test_copy_answer_with_guide_title_and_copy_link(server: str, browser) -> Non
     ctx.close()
 
 
-def test_document_and_staff_pages_pass_axe_and_staff_shows_what_was_answered(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_document_and_staff_pages_pass_axe_and_staff_shows_what_was_answered(server: str, browser) -> None:
     page = browser.new_page(viewport=PHONE)
     page.goto(server + "/")
     card = _ask(page, "项目四出资要求")
@@ -336,7 +336,7 @@ def test_document_and_staff_pages_pass_axe_and_staff_shows_what_was_answered(ser
     page.close()
 
 
-def test_staff_login_form(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_staff_login_form(server: str, browser) -> None:
     page = browser.new_page()
     page.goto(server + "/staff")
     assert "需要登录" in page.locator("h1").inner_text()
@@ -347,7 +347,7 @@ def test_staff_login_form(server: str, browser) -> None:  # type: ignore[no-unty
     page.close()
 
 
-def test_without_javascript_enter_voting_and_reload(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_without_javascript_enter_voting_and_reload(server: str, browser) -> None:
     ctx = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = ctx.new_page()
     page.goto(server + "/")

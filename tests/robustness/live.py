@@ -28,7 +28,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(engine, data: Path, monkeypatch: pytest.MonkeyPatch, **settings: object) -> Iterator[int]:  # type: ignore[no-untyped-def]
+def serving(engine, data: Path, monkeypatch: pytest.MonkeyPatch, **settings: object) -> Iterator[int]:
     """Serve the engine's app on a local port with the server options of `rag serve`; yield the port."""
     import uvicorn
 
@@ -90,7 +90,7 @@ def request(path: str, headers: dict[str, str] | None = None, method: str = "GET
 
 
 @contextlib.contextmanager
-def in_process(engine, data: Path, monkeypatch: pytest.MonkeyPatch, **settings: object) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def in_process(engine, data: Path, monkeypatch: pytest.MonkeyPatch, **settings: object) -> Iterator[TestClient]:
     """A TestClient on the engine's app with these settings (rate limit off unless given); restores them."""
     from tests.web.conftest import make_client
 

@@ -7,11 +7,11 @@ from tests.robustness.live import in_process
 from tests.web.conftest import TOKEN
 
 
-def _asked(c) -> str:  # type: ignore[no-untyped-def]
+def _asked(c) -> str:
     return c.post("/api/ask", json={"question": "项目四出资要求"}).json()["id"]
 
 
-def test_3_wrong_tokens_lock_the_guesser_out_even_with_the_right_token(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_3_wrong_tokens_lock_the_guesser_out_even_with_the_right_token(engine, tmp_path, monkeypatch) -> None:
     with in_process(engine, tmp_path / "d", monkeypatch) as c:
         codes = [c.post("/staff/login", data={"token": f"guess-{i}"}).status_code for i in range(8)]
         assert codes[:5] == [403] * 5 and codes[-1] == 429
@@ -22,7 +22,7 @@ def test_3_wrong_tokens_lock_the_guesser_out_even_with_the_right_token(engine, t
         assert c.get("/staff", headers={"Authorization": "Bearer guess"}).status_code == 429
 
 
-def test_3_the_lockout_grows_with_each_wrong_token(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_3_the_lockout_grows_with_each_wrong_token(engine, tmp_path, monkeypatch) -> None:
     from web.limits import SignInThrottle
 
     clock = [1000.0]
@@ -38,19 +38,19 @@ def test_3_the_lockout_grows_with_each_wrong_token(engine, tmp_path, monkeypatch
     assert waits == [1, 2, 4] and t.check("b").allowed  # another client is not slowed by this one
 
 
-def test_3_guesses_spread_over_many_addresses_lock_sign_in_globally(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_3_guesses_spread_over_many_addresses_lock_sign_in_globally(engine, tmp_path, monkeypatch) -> None:
     with in_process(engine, tmp_path / "d", monkeypatch, trusted_proxies="testclient") as c:
         codes = [c.post("/staff/login", data={"token": "guess"}, headers={"X-Forwarded-For": f"10.1.{i // 250}.{i % 250}"})
                  .status_code for i in range(130)]
         assert codes[0] == 403 and codes[-1] == 429
 
 
-def test_4_identical_votes_are_stored_once_and_a_second_opinion_is_refused(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_4_identical_votes_are_stored_once_and_a_second_opinion_is_refused(engine, tmp_path, monkeypatch) -> None:
     with in_process(engine, tmp_path / "d", monkeypatch) as client:
         _flood_one_answer(client)
 
 
-def _flood_one_answer(client) -> None:  # type: ignore[no-untyped-def]
+def _flood_one_answer(client) -> None:
     aid = _asked(client)
     codes = {client.post("/api/feedback", json={"answer_id": aid, "vote": "down", "comment": "没回答"}).status_code
              for _ in range(200)}
@@ -66,13 +66,13 @@ def _flood_one_answer(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/staff", headers={"Authorization": f"Bearer {TOKEN}"}).text.count("没回答") == 1
 
 
-def test_5_api_search_is_rate_limited(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_5_api_search_is_rate_limited(engine, tmp_path, monkeypatch) -> None:
     with in_process(engine, tmp_path / "d", monkeypatch, rate_limit=6) as c:
         codes = [c.get("/api/search", params={"q": "出资"}).status_code for _ in range(10)]
         assert codes[:5] == [200] * 5 and codes[-1] == 429
 
 
-def test_5_x_forwarded_for_is_believed_only_from_a_trusted_proxy(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_5_x_forwarded_for_is_believed_only_from_a_trusted_proxy(engine, tmp_path, monkeypatch) -> None:
     body = {"question": "项目四出资要求"}
     with in_process(engine, tmp_path / "a", monkeypatch, rate_limit=6) as c:
         codes = [c.post("/api/ask", json=body, headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(10)]

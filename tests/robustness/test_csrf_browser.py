@@ -11,7 +11,7 @@ from tests.browser.test_chat_browser import TOKEN, browser, server  # noqa: F401
 pytestmark = pytest.mark.browser
 
 
-def test_9_no_javascript_forms_work_from_our_own_pages(server: str, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_9_no_javascript_forms_work_from_our_own_pages(server: str, browser) -> None:  # noqa: F811
     ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()
     page.goto(server + "/")
@@ -30,7 +30,7 @@ def test_9_no_javascript_forms_work_from_our_own_pages(server: str, browser) -> 
     ctx.close()
 
 
-def test_9_a_hostile_sites_form_is_refused(server: str, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_9_a_hostile_sites_form_is_refused(server: str, browser) -> None:  # noqa: F811
     before = httpx.get(server + "/staff/export.csv", headers={"Authorization": f"Bearer {TOKEN}"}).text.count("\n")
     ctx = browser.new_context()
     page = ctx.new_page()

@@ -20,7 +20,7 @@ from rag.engine import Engine
 from tests.conftest import make_settings
 
 
-def _client(engine, data: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:  # type: ignore[no-untyped-def]
+def _client(engine, data: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     from web.app import create_app
 
     monkeypatch.setenv("RAG_STAFF_TOKEN", "fault-token")
@@ -28,7 +28,7 @@ def _client(engine, data: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient: 
     return TestClient(create_app(engine))
 
 
-def test_locked_database_gives_clear_errors_and_loses_nothing_acknowledged(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_locked_database_gives_clear_errors_and_loses_nothing_acknowledged(engine, tmp_path, monkeypatch) -> None:
     with _client(engine, tmp_path / "data", monkeypatch) as c:
         store = c.app.state.store
         store.busy_timeout = 0.2
@@ -55,7 +55,7 @@ def test_locked_database_gives_clear_errors_and_loses_nothing_acknowledged(engin
         assert health["ok"] and health["questions_pending"] == 0 and health["questions_written_late"] == 1
 
 
-def test_unwritable_data_folder_is_a_clear_error(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_unwritable_data_folder_is_a_clear_error(engine, tmp_path, monkeypatch) -> None:
     from rag.errors import StoreError
 
     blocker = tmp_path / "data"
@@ -83,7 +83,7 @@ def test_killing_build_midway_leaves_previous_index(real_model: str, tmp_path: P
     assert "3000" in e.ask("项目四出资要求").answer
 
 
-def test_staff_token_never_reaches_the_logs(engine, tmp_path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_staff_token_never_reaches_the_logs(engine, tmp_path, monkeypatch, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     with _client(engine, tmp_path / "d", monkeypatch) as c:
         c.get("/staff", headers={"Authorization": "Bearer fault-token"})
@@ -92,7 +92,7 @@ def test_staff_token_never_reaches_the_logs(engine, tmp_path, monkeypatch, caplo
     assert "fault-token" not in caplog.text and "wrong-guess" not in caplog.text
 
 
-def test_full_question_queue_drops_and_counts_never_fails(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_full_question_queue_drops_and_counts_never_fails(engine, tmp_path, monkeypatch) -> None:
     with _client(engine, tmp_path / "data", monkeypatch) as c:
         store, log = c.app.state.store, c.app.state.question_log
         store.busy_timeout = 0.05

@@ -78,7 +78,7 @@ def _serve(engine: Engine, **settings: object) -> Iterator[tuple[str, object, th
         sock.close()
 
 
-def _in_background(fn, *args) -> tuple[threading.Thread, dict]:  # type: ignore[no-untyped-def]
+def _in_background(fn, *args) -> tuple[threading.Thread, dict]:
     out: dict = {}
 
     def run() -> None:
@@ -94,7 +94,7 @@ def _slow(base: str, which: str) -> httpx.Response:
     return httpx.post(base + "/api/ask", json={"question": f"{which}的申报条件 {MARK}"}, timeout=SPIN_LIMIT_S + 10)
 
 
-def test_health_and_ordinary_answers_pass_a_slow_one(gated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_health_and_ordinary_answers_pass_a_slow_one(gated, tmp_path: Path) -> None:
     engine, enc = gated
     enc.entered.clear()
     enc.release.clear()
@@ -118,7 +118,7 @@ def test_health_and_ordinary_answers_pass_a_slow_one(gated, tmp_path: Path) -> N
         assert out["response"].status_code == 200
 
 
-def test_over_budget_is_a_503_and_the_server_goes_on(gated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_over_budget_is_a_503_and_the_server_goes_on(gated, tmp_path: Path) -> None:
     engine, enc = gated
     enc.entered.clear()
     enc.release.clear()
@@ -133,7 +133,7 @@ def test_over_budget_is_a_503_and_the_server_goes_on(gated, tmp_path: Path) -> N
             enc.release.set()
 
 
-def test_stopping_with_an_answer_in_flight_is_bounded(gated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stopping_with_an_answer_in_flight_is_bounded(gated, tmp_path: Path) -> None:
     engine, enc = gated
     enc.entered.clear()
     enc.release.clear()

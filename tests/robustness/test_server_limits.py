@@ -11,7 +11,7 @@ import time
 from tests.robustness.live import connect, exchange, read_all, request, serving, status_of
 
 
-def test_1_header_block_over_16_kb_is_431_and_a_smaller_one_is_served(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_1_header_block_over_16_kb_is_431_and_a_smaller_one_is_served(engine, tmp_path, monkeypatch) -> None:
     with serving(engine, tmp_path / "d", monkeypatch) as port:
         assert status_of(exchange(port, request("/healthz", {"X-Pad": "a" * 12_000}))) == 200
         reply = exchange(port, request("/healthz", {"X-Pad": "a" * 20_000}))
@@ -21,7 +21,7 @@ def test_1_header_block_over_16_kb_is_431_and_a_smaller_one_is_served(engine, tm
         assert status_of(exchange(port, request("/?q=" + "x" * 20_000))) == 431  # the request line counts
 
 
-def test_1_a_huge_header_is_refused_while_it_is_still_arriving(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_1_a_huge_header_is_refused_while_it_is_still_arriving(engine, tmp_path, monkeypatch) -> None:
     with serving(engine, tmp_path / "d", monkeypatch) as port, connect(port) as s:
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Huge: ")
         sent = 0
@@ -33,21 +33,21 @@ def test_1_a_huge_header_is_refused_while_it_is_still_arriving(engine, tmp_path,
         assert status_of(read_all(s)) in (431, 0)  # 0: the reset beat the reply to the client
 
 
-def test_1_more_than_100_headers_is_431(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_1_more_than_100_headers_is_431(engine, tmp_path, monkeypatch) -> None:
     with serving(engine, tmp_path / "d", monkeypatch) as port:
         assert status_of(exchange(port, request("/healthz", {f"X-H{i}": "1" for i in range(90)}))) == 200
         reply = exchange(port, request("/api/search?q=x", {f"X-H{i}": "1" for i in range(101)}))
         assert status_of(reply) == 431 and "error" in json.loads(reply.split(b"\r\n\r\n", 1)[1])
 
 
-def test_2_a_silent_connection_is_closed(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_2_a_silent_connection_is_closed(engine, tmp_path, monkeypatch) -> None:
     with serving(engine, tmp_path / "d", monkeypatch, read_timeout=1.0) as port, connect(port, timeout=6) as s:
         t = time.monotonic()
         assert read_all(s) == b""  # closed without a word: nothing was asked
         assert time.monotonic() - t < 5
 
 
-def test_2_a_slow_header_gets_408_and_is_closed(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_2_a_slow_header_gets_408_and_is_closed(engine, tmp_path, monkeypatch) -> None:
     with serving(engine, tmp_path / "d", monkeypatch, read_timeout=1.0) as port, connect(port, timeout=6) as s:
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         for _ in range(3):  # a header line every half second never completes the request in time
@@ -57,7 +57,7 @@ def test_2_a_slow_header_gets_408_and_is_closed(engine, tmp_path, monkeypatch) -
         assert status_of(read_all(s)) == 408
 
 
-def test_2_a_slow_body_is_cut_off_and_nothing_half_sent_is_stored(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_2_a_slow_body_is_cut_off_and_nothing_half_sent_is_stored(engine, tmp_path, monkeypatch) -> None:
     with serving(engine, tmp_path / "d", monkeypatch, read_timeout=1.0) as port, connect(port, timeout=6) as s:
         s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
                   b'{"question": "')
@@ -65,7 +65,7 @@ def test_2_a_slow_body_is_cut_off_and_nothing_half_sent_is_stored(engine, tmp_pa
         assert status_of(exchange(port, request("/healthz"))) == 200  # the server carries on
 
 
-def test_2_a_slow_but_moving_body_is_not_cut_off(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_2_a_slow_but_moving_body_is_not_cut_off(engine, tmp_path, monkeypatch) -> None:
     body = json.dumps({"question": "项目四出资要求"}).encode()
     with serving(engine, tmp_path / "d", monkeypatch, read_timeout=1.0) as port, connect(port, timeout=10) as s:
         s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
@@ -76,7 +76,7 @@ def test_2_a_slow_but_moving_body_is_not_cut_off(engine, tmp_path, monkeypatch) 
         assert status_of(read_all(s)) == 200
 
 
-def test_2_connections_over_the_bound_get_a_clear_503_and_idle_ones_do_not_lock_others_out(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_2_connections_over_the_bound_get_a_clear_503_and_idle_ones_do_not_lock_others_out(engine, tmp_path, monkeypatch) -> None:
     with serving(engine, tmp_path / "d", monkeypatch, max_connections=5, read_timeout=2.0) as port:
         idle = [connect(port) for _ in range(5)]
         try:
@@ -92,7 +92,7 @@ def test_2_connections_over_the_bound_get_a_clear_503_and_idle_ones_do_not_lock_
                 s.close()
 
 
-def test_5_x_forwarded_for_is_not_believed_by_default(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_5_x_forwarded_for_is_not_believed_by_default(engine, tmp_path, monkeypatch) -> None:
     with serving(engine, tmp_path / "d", monkeypatch, rate_limit=6) as port:
         body = json.dumps({"question": "项目四出资要求"}).encode()
         codes = [status_of(exchange(port, request("/api/ask", {"X-Forwarded-For": f"10.0.0.{i}",
@@ -101,7 +101,7 @@ def test_5_x_forwarded_for_is_not_believed_by_default(engine, tmp_path, monkeypa
         assert codes[:5] == [200] * 5 and 429 in codes  # a new header per request is not a new client
 
 
-def test_the_limits_are_settings_read_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_limits_are_settings_read_from_the_environment(monkeypatch) -> None:
     import pytest
 
     from rag.settings import Settings

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.bench import start_server
-from rag.soak import soak
+from rag.bench.soak import soak
 from tests.conftest import make_settings
 
 
@@ -30,7 +30,7 @@ def test_concurrent_asks_and_feedback(tmp_path: Path) -> None:
     assert res["stored_exactly_once"], res
 
 
-def test_two_replicas_on_postgres_through_a_restart(pg_cluster, pg_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_two_replicas_on_postgres_through_a_restart(pg_cluster, pg_url: str, tmp_path: Path) -> None:
     """Two replicas, one PostgreSQL, restarted halfway: no 5xx on /api/ask, no acknowledged feedback lost."""
     s = make_settings(tmp_path)
     env = os.environ | {"RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir),

@@ -11,7 +11,7 @@ from tests.web.conftest import TOKEN
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def test_6_no_staff_response_may_be_cached(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_6_no_staff_response_may_be_cached(engine, tmp_path, monkeypatch) -> None:
     with in_process(engine, tmp_path / "d", monkeypatch) as c:
         replies = [c.get("/staff", headers=AUTH), c.get("/staff/export.csv", headers=AUTH), c.get("/staff"),
                    c.get("/staff", headers={"Authorization": "Bearer wrong"}),
@@ -19,7 +19,7 @@ def test_6_no_staff_response_may_be_cached(engine, tmp_path, monkeypatch) -> Non
         assert [r.headers.get("cache-control") for r in replies] == ["no-store"] * len(replies)
 
 
-def test_6_a_session_expires_on_the_server_whatever_the_browser_keeps(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_6_a_session_expires_on_the_server_whatever_the_browser_keeps(engine, tmp_path, monkeypatch) -> None:
     with in_process(engine, tmp_path / "d", monkeypatch, staff_session_seconds=3600) as c:
         c.post("/staff/login", data={"token": TOKEN})
         assert c.get("/staff").status_code == 200
@@ -39,7 +39,7 @@ def test_6_a_session_expires_on_the_server_whatever_the_browser_keeps(engine, tm
         assert c.get("/staff").status_code == 200
 
 
-def test_6_cookie_is_secure_over_https_and_only_then(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_6_cookie_is_secure_over_https_and_only_then(engine, tmp_path, monkeypatch) -> None:
     with in_process(engine, tmp_path / "a", monkeypatch, trusted_proxies="testclient") as c:
         r = c.post("/staff/login", data={"token": TOKEN}, headers={"X-Forwarded-Proto": "https"}, follow_redirects=False)
         assert "secure" in r.headers["set-cookie"].lower()
@@ -50,7 +50,7 @@ def test_6_cookie_is_secure_over_https_and_only_then(engine, tmp_path, monkeypat
         assert "secure" not in r.headers["set-cookie"].lower()
 
 
-def test_6_sign_out_ends_the_session(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_6_sign_out_ends_the_session(engine, tmp_path, monkeypatch) -> None:
     with in_process(engine, tmp_path / "d", monkeypatch) as c:
         c.post("/staff/login", data={"token": TOKEN})
         assert c.get("/staff").status_code == 200

@@ -11,11 +11,11 @@ DOC = "2023-chongqing-ai-major-projects-batch1"
 ALL = ["项目一", "项目二", "项目三", "项目四", "项目五", "项目六", "项目七"]
 
 
-def _count(client) -> int:  # type: ignore[no-untyped-def]
+def _count(client) -> int:
     return int(client.app.state.store.count("questions"))
 
 
-def test_form_post_redirects_to_the_answers_own_address(client) -> None:  # type: ignore[no-untyped-def]
+def test_form_post_redirects_to_the_answers_own_address(client) -> None:
     r = client.post("/", data={"question": "实施周期呢？", "previous": "项目四出资要求"}, follow_redirects=False)
     assert r.status_code == 303
     where = urlsplit(r.headers["location"])
@@ -35,7 +35,7 @@ def test_form_post_redirects_to_the_answers_own_address(client) -> None:  # type
     assert other.status_code == 303 and "a=" not in other.headers["location"]
 
 
-def test_context_chip_only_when_the_question_leans_on_it(client) -> None:  # type: ignore[no-untyped-def]
+def test_context_chip_only_when_the_question_leans_on_it(client) -> None:
     page = soup(client.get("/", params={"q": "资助强度呢？", "previous": "卫星互联网项目要培养几个博士"}).text)
     chip = page.select_one("article.card .chip")
     assert chip is not None and "接着问：项目三" in chip.text
@@ -49,14 +49,14 @@ def test_context_chip_only_when_the_question_leans_on_it(client) -> None:  # typ
     assert fresh.select_one(".chip") is None and fresh.select_one("table.rows")
 
 
-def test_a_merged_row_cites_and_links_every_project(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_merged_row_cites_and_links_every_project(client) -> None:
     row = soup(client.get("/", params={"q": "实施周期多久"}).text).select_one("table.rows tbody tr")
     links = row.select("td.sources a.badge")
     assert [a.text.split(" · ")[0] for a in links] == ALL
     assert len({a["href"] for a in links}) == 7 and all(a["href"].startswith(f"/doc/{DOC}?hl=") for a in links)
 
 
-def test_document_view_goes_back_to_the_answer_and_pins_the_cited_section(client) -> None:  # type: ignore[no-untyped-def]
+def test_document_view_goes_back_to_the_answer_and_pins_the_cited_section(client) -> None:
     card = soup(client.get("/", params={"q": "项目四出资要求"}).text).select_one("article.card")
     href = card.select_one("a.view")["href"]
     back = parse_qs(urlsplit(href).query)["back"][0]
@@ -72,7 +72,7 @@ def test_document_view_goes_back_to_the_answer_and_pins_the_cited_section(client
         assert page.select_one("a.back")["href"] == "/", bad
 
 
-def test_guide_title_in_header_and_copied_text(client) -> None:  # type: ignore[no-untyped-def]
+def test_guide_title_in_header_and_copied_text(client) -> None:
     page = soup(client.get("/", params={"q": "项目四出资要求"}).text)
     title = page.select_one("header .guide").text.replace("当前指南：", "").strip()
     assert "人工智能" in title and DOC not in title
@@ -82,7 +82,7 @@ def test_guide_title_in_header_and_copied_text(client) -> None:  # type: ignore[
     assert f"《{title}》" in rows
 
 
-def test_phone_first_card_has_no_timing_and_one_line_box(client) -> None:  # type: ignore[no-untyped-def]
+def test_phone_first_card_has_no_timing_and_one_line_box(client) -> None:
     page = soup(client.get("/", params={"q": "项目四出资要求"}).text)
     assert " ms" not in page.select_one("article.card").text
     box = page.select_one("form#ask #question")
@@ -91,13 +91,13 @@ def test_phone_first_card_has_no_timing_and_one_line_box(client) -> None:  # typ
     assert "answered" in page.select_one("form#ask")["class"]  # help text hidden after an answer
 
 
-def test_vote_buttons_names_match_their_labels(client) -> None:  # type: ignore[no-untyped-def]
+def test_vote_buttons_names_match_their_labels(client) -> None:
     page = soup(client.get("/", params={"q": "项目四出资要求"}).text)
     for b in page.select("form.feedback button"):
         assert not b.has_attr("aria-label") and b.text.strip() in ("👍 有帮助", "👎 没帮助")
 
 
-def test_voting_without_javascript_returns_to_the_same_answer(client) -> None:  # type: ignore[no-untyped-def]
+def test_voting_without_javascript_returns_to_the_same_answer(client) -> None:
     r = client.post("/", data={"question": "那项目五呢？", "previous": "项目四出资要求"})
     card = soup(r.text).select_one("article.card")
     aid = card["data-answer-id"]
@@ -108,7 +108,7 @@ def test_voting_without_javascript_returns_to_the_same_answer(client) -> None:  
     assert back.select_one("p.thanks") and not back.select_one("form.feedback")
 
 
-def test_errors_keep_the_question(client) -> None:  # type: ignore[no-untyped-def]
+def test_errors_keep_the_question(client) -> None:
     long = "项目四" * 200
     r = client.post("/", data={"question": long})
     assert r.status_code == 422
@@ -117,7 +117,7 @@ def test_errors_keep_the_question(client) -> None:  # type: ignore[no-untyped-de
     assert "(" not in page.select_one("article.card-error").text  # no English developer tail
 
 
-def test_helpdesk_contact_and_notice_only_when_set(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_helpdesk_contact_and_notice_only_when_set(engine, tmp_path, monkeypatch) -> None:
     with make_client(engine, tmp_path / "a", monkeypatch, rate_limit=0) as c:
         card = soup(c.get("/", params={"q": "申报截止时间是什么时候"}).text).select_one("article.card-none")
         assert card.select_one(".helpdesk") is None

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag.loadgen import start_server, stop_server
+from rag.bench.loadgen import start_server, stop_server
 from tests.conftest import ROOT, make_settings
 from tests.web.conftest import TOKEN, make_client
 
@@ -93,7 +93,7 @@ def test_two_replicas_share_questions_and_feedback(pg_url: str, tmp_path: Path) 
         stop_server(second)
 
 
-def test_database_away_answers_go_on_feedback_503_then_reconnects(  # type: ignore[no-untyped-def]
+def test_database_away_answers_go_on_feedback_503_then_reconnects(
         engine, pg_cluster, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RAG_DATABASE_URL", pg_url)
     original = engine.settings

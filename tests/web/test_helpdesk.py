@@ -12,7 +12,7 @@ from tests.web.conftest import TOKEN, make_client, soup
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def test_rows_show_the_answer_its_citation_and_the_understood_as(client) -> None:  # type: ignore[no-untyped-def]
+def test_rows_show_the_answer_its_citation_and_the_understood_as(client) -> None:
     aid = client.post("/api/ask", json={"question": "那项目五呢？", "previous": "项目四出资要求"}).json()["id"]
     client.post("/api/feedback", json={"answer_id": aid, "vote": "down", "comment": "不对"})
     page = soup(client.get("/staff", headers=AUTH).text)
@@ -24,7 +24,7 @@ def test_rows_show_the_answer_its_citation_and_the_understood_as(client) -> None
     assert "项目五 · 资助强度" in recent.text
 
 
-def test_unanswered_questions_are_grouped_with_counts(client) -> None:  # type: ignore[no-untyped-def]
+def test_unanswered_questions_are_grouped_with_counts(client) -> None:
     for _ in range(3):
         client.post("/api/ask", json={"question": "申报截止时间是什么时候"})
     client.post("/api/ask", json={"question": "联系电话是多少"})
@@ -33,7 +33,7 @@ def test_unanswered_questions_are_grouped_with_counts(client) -> None:  # type: 
     assert counts == {"申报截止时间是什么时候": 3, "联系电话是多少": 1}
 
 
-def test_times_in_the_configured_zone_and_the_date_filter(client) -> None:  # type: ignore[no-untyped-def]
+def test_times_in_the_configured_zone_and_the_date_filter(client) -> None:
     store = client.app.state.store
     aid = client.post("/api/ask", json={"question": "项目四出资要求"}).json()["id"]
     # Logged at 20:30 UTC on 1 March: 04:30 on 2 March in Beijing.
@@ -53,7 +53,7 @@ def test_times_in_the_configured_zone_and_the_date_filter(client) -> None:  # ty
     assert [r["asked_at"] for r in rows] == ["2026-03-02 04:30"]
 
 
-def test_lists_go_past_fifty(client) -> None:  # type: ignore[no-untyped-def]
+def test_lists_go_past_fifty(client) -> None:
     for i in range(55):
         client.post("/api/ask", json={"question": f"项目{i % 7 + 1}出资要求 {i}"})
     page = soup(client.get("/staff", headers=AUTH).text)
@@ -62,7 +62,7 @@ def test_lists_go_past_fifty(client) -> None:  # type: ignore[no-untyped-def]
     assert len(soup(client.get(more, headers=AUTH).text).select("#recent + table tbody tr")) == 55
 
 
-def test_sign_out_drops_the_session(client) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_drops_the_session(client) -> None:
     client.post("/staff/login", data={"token": TOKEN})
     page = soup(client.get("/staff").text)
     assert page.select_one("form.logout")["action"] == "/staff/logout"
@@ -71,7 +71,7 @@ def test_sign_out_drops_the_session(client) -> None:  # type: ignore[no-untyped-
     assert client.get("/staff").status_code == 401
 
 
-def test_csv_has_the_answer_citation_and_understood_as(client) -> None:  # type: ignore[no-untyped-def]
+def test_csv_has_the_answer_citation_and_understood_as(client) -> None:
     client.post("/api/ask", json={"question": "实施周期呢？", "previous": "项目四出资要求"})
     client.post("/api/ask", json={"question": "申报截止时间是什么时候"})
     rows = list(csv.DictReader(io.StringIO(client.get("/staff/export.csv", headers=AUTH).text.lstrip("\ufeff"))))
@@ -82,7 +82,7 @@ def test_csv_has_the_answer_citation_and_understood_as(client) -> None:  # type:
 
 
 @pytest.mark.parametrize(("env", "value"), [("RAG_TIMEZONE", "Mars/Olympus"), ("RAG_NOTICE_URL", "javascript:alert(1)")])
-def test_bad_settings_are_named(monkeypatch, env: str, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_settings_are_named(monkeypatch, env: str, value: str) -> None:
     from rag.settings import Settings
 
     monkeypatch.setenv(env, value)
@@ -90,7 +90,7 @@ def test_bad_settings_are_named(monkeypatch, env: str, value: str) -> None:  # t
         Settings.from_env()
 
 
-def test_settings_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_settings_from_the_environment(monkeypatch) -> None:
     from rag.settings import Settings
 
     monkeypatch.setenv("RAG_HELPDESK_CONTACT", " 023-1234 ")
@@ -100,7 +100,7 @@ def test_settings_from_the_environment(monkeypatch) -> None:  # type: ignore[no-
     assert (s.helpdesk_contact, s.notice_url, s.timezone) == ("023-1234", "https://example.gov.cn/n", "UTC")
 
 
-def test_staff_view_works_with_a_row_from_before_these_columns(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_staff_view_works_with_a_row_from_before_these_columns(engine, tmp_path, monkeypatch) -> None:
     with make_client(engine, tmp_path / "d", monkeypatch, rate_limit=0) as c:
         aid = c.post("/api/ask", json={"question": "项目四出资要求"}).json()["id"]
         c.app.state.store._conn().execute(

@@ -300,7 +300,7 @@ def test_write_failure_raises_store_error_not_silence(tmp_path: Path) -> None:
 
 # PostgreSQL only: a server that is away, and one that comes back.
 
-def test_unreachable_server_is_a_clear_error_without_the_password(pg_cluster) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_server_is_a_clear_error_without_the_password(pg_cluster) -> None:
     from tests.pg import free_port
     from web.store.postgres import PostgresStore
 
@@ -313,7 +313,7 @@ def test_unreachable_server_is_a_clear_error_without_the_password(pg_cluster) ->
     assert "cannot open the question database" in str(err.value) and "s3cret" not in str(err.value)
 
 
-def test_restarted_server_fails_clearly_then_reconnects(pg_cluster, pg_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_restarted_server_fails_clearly_then_reconnects(pg_cluster, pg_url: str) -> None:
     from web.store.postgres import PostgresStore
 
     store = PostgresStore(pg_url)

@@ -1,7 +1,7 @@
 """Soak test: many concurrent clients asking and posting feedback; no 5xx, every feedback stored once.
 
-    python -m rag.soak --requests 10000 --clients 100                  # one server, SQLite
-    python -m rag.soak --requests 10000 --clients 100 --replicas 2 --postgres --restart
+    python -m rag.bench.soak --requests 10000 --clients 100                  # one server, SQLite
+    python -m rag.bench.soak --requests 10000 --clients 100 --replicas 2 --postgres --restart
         # two replicas on one throwaway PostgreSQL, restarted halfway through (docs/deploy.md)
 
 Feedback goes to another replica than the one that answered, each answer is voted on at most once
@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from rag.benchq import bench_questions
+from rag.bench.benchq import bench_questions
 
 
 async def _soak(bases: list[str], total: int, clients: int, feedback_share: float,
@@ -135,7 +135,7 @@ def soak(base: str | list[str], db: Path | str, total: int, clients: int, feedba
 
 
 def main() -> None:
-    from rag.loadgen import start_server, stop_server
+    from rag.bench.loadgen import start_server, stop_server
     from rag.settings import Settings
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
