@@ -47,7 +47,7 @@ def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts:
     covs = [ev.coverage(h.chunk.text + section) for h in hits if h.chunk.section == section]
     top = max(covs, default=0.0)
     tied = covs.count(top) > 1
-    missing = Answer(question, False, "", [], suggestions(hits, s.suggestions), note="指南中没有找到这个问题的答案。")
+    missing = Answer(question, False, "", [], suggestions(hits, s.suggestions, ev), note="指南中没有找到这个问题的答案。")
     if q.cross or q.sections:
         if ev.terms and top < s.min_evidence:
             # Asked of every project, with words no section holds (什么时候拨付): not answered here.
@@ -107,7 +107,7 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
         left_out = [h.chunk.project or h.chunk.doc for h, cv in zip(mine, covs, strict=True) if cv < keep or cv == 0]
         mine = [h for h, cv in zip(mine, covs, strict=True) if cv >= keep and cv > 0]
     if not mine:
-        return Answer(question, False, "", [], suggestions(hits, 3), note="指南中没有找到这个问题的答案。")
+        return Answer(question, False, "", [], suggestions(hits, 3, ev), note="指南中没有找到这个问题的答案。")
     for h in mine:
         c = h.chunk
         s, e, _ = best_span(c, texts[c.doc], q, ev, None, max_chars)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from rag.budget import tick
 from rag.lexicon import STOPWORDS, TOPIC_ALIASES
 from rag.normalize import normalize, strip_spaces
 from rag.query import WEAK_SECTION_WORDS, Query
@@ -26,6 +28,9 @@ PARTIAL = 0.5
 GLUED = frozenset("要的了吗呢吧啊呀么哦嘛")
 # Words that join alternatives in a question (收入或经济效益, 国家/行业/团体标准): any one answers.
 EITHER = frozenset({"或", "或者", "或是", "/"})
+# Alternatives one chain may offer (收入或经济效益或…): a longer chain is a list, not a choice,
+# and each alternative costs a search of every candidate clause.
+MAX_ALTERNATIVES = 8
 
 
 # Weight of a question word that is part of a longer question word (see `evidence_for`); half,
@@ -43,14 +48,15 @@ class Evidence:
     def coverage(self, text: str) -> float:
         if not self.terms:
             return 0.0
-        hay = strip_spaces(normalize(text))
+        tick(len(self.terms))
+        hay = _hay(text)
         got = 0.0
         for t, w in zip(self.terms, self.weights, strict=True):
             if "|" in t:
                 got += w * any(alt in hay for alt in t.split("|"))
             elif t[0].isdigit() or t[-1].isdigit():
                 # A number matches whole: 500 is not in 1500 or 5000.
-                got += w * (re.search(rf"(?<!\d)(?<!\d\.){re.escape(t)}(?!\.?\d)", hay) is not None)
+                got += w * (_whole_number(t).search(hay) is not None)
             elif t in hay:
                 got += w
             elif len(t) > 1 and not t.isascii():
@@ -58,6 +64,18 @@ class Evidence:
                 # Chinese reorders and abbreviates freely; a partial hit is weaker evidence.
                 got += w * PARTIAL * (sum(ch in hay for ch in t) == len(t))
         return got / sum(self.weights)
+
+
+@lru_cache(maxsize=8192)
+def _hay(text: str) -> str:
+    # The same clauses are scored for question after question: normalise each once, not per call.
+    return strip_spaces(normalize(text))
+
+
+@lru_cache(maxsize=1024)
+def _whole_number(t: str) -> re.Pattern[str]:
+    # Compiled once per number, outside re's own 512-pattern cache that hostile questions would churn.
+    return re.compile(rf"(?<!\d)(?<!\d\.){re.escape(t)}(?!\.?\d)")
 
 
 def evidence_for(q: Query, retriever: Retriever) -> Evidence:
@@ -115,6 +133,7 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
 def _either_or(content: str, segment: Callable[[str], list[str]]) -> tuple[str, list[str]]:
     """Return content without "A或B" / "A/B/C" chains, and each chain as one term "A|B|C"."""
     words = [w for w in segment(content) if w.strip()]
+    tick(len(words))
 
     def asks(w: str) -> bool:
         return not function_word(w) and re.search(r"\w", w) is not None
@@ -122,7 +141,8 @@ def _either_or(content: str, segment: Callable[[str], list[str]]) -> tuple[str, 
     alts, keep, i = [], [], 0
     while i < len(words):
         chain, j = [words[i]], i
-        while j + 2 < len(words) and words[j + 1] in EITHER and asks(words[j]) and asks(words[j + 2]):
+        while (j + 2 < len(words) and len(chain) < MAX_ALTERNATIVES and words[j + 1] in EITHER and asks(words[j])
+               and asks(words[j + 2])):
             chain.append(words[j + 2])
             j += 2
         if len(chain) > 1:
@@ -135,10 +155,34 @@ def _either_or(content: str, segment: Callable[[str], list[str]]) -> tuple[str, 
 
 
 def function_word(term: str) -> bool:
-    """Return True if a word is made only of stopwords (哪些项目 = 哪些 + 项目): no evidence."""
-    if term in STOPWORDS or _COUNT_WORD.fullmatch(term):
+    """Return True if a word is made only of stopwords (哪些项目 = 哪些 + 项目): no evidence.
+
+    The last piece may also be a count word (几件). Dynamic programming over the suffixes, at
+    most `_LONGEST_STOPWORD` pieces tried at each position: linear in the word's length. Trying
+    every split recursively was exponential (请问 = 请 + 问, who + many …) and a 499 × "a"
+    question overflowed the stack.
+    """
+    return _function_word(term)
+
+
+_LONGEST_STOPWORD = max(map(len, STOPWORDS))
+
+
+@lru_cache(maxsize=4096)
+def _function_word(term: str) -> bool:
+    n = len(term)
+    if term in STOPWORDS or (n <= 3 and _COUNT_WORD.fullmatch(term)):
         return True
-    return any(term[:i] in STOPWORDS and function_word(term[i:]) for i in range(1, len(term)))
+    # ok[i]: term[i:] is stopwords followed by a stopword or count word.
+    ok = [False] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        rest = term[i:]
+        if rest in STOPWORDS or (n - i <= 3 and _COUNT_WORD.fullmatch(rest)):
+            ok[i] = True
+            continue
+        ok[i] = any(ok[j] and term[i:j] in STOPWORDS for j in range(i + 1, min(n, i + _LONGEST_STOPWORD) + 1))
+    tick(n * _LONGEST_STOPWORD)
+    return ok[0]
 
 
 def metric_groups(clause: Clause) -> list[Clause]:
@@ -212,10 +256,18 @@ def citation(chunk: Chunk, doc_text: str, start: int, end: int, score: float) ->
                     score, chunk.start, chunk.end)
 
 
-def suggestions(hits: list[Hit], n: int) -> list[str]:
-    """Return up to n distinct section labels from the best hits, as clickable questions."""
+def suggestions(hits: list[Hit], n: int, evidence: Evidence | None = None) -> list[str]:
+    """Return up to n distinct section labels from the hits, as clickable questions.
+
+    With the question's evidence, sections holding more of its words come first and a section
+    holding none of them is not offered: a deadline question is not sent to three 申报条件.
+    """
+    ranked = hits
+    if evidence is not None and evidence.terms:
+        scored = [(evidence.coverage(h.chunk.text + (h.chunk.section or "")), i, h) for i, h in enumerate(hits)]
+        ranked = [h for cov, _, h in sorted(scored, key=lambda t: (-t[0], t[1])) if cov > 0]
     out: list[str] = []
-    for h in hits:
+    for h in ranked:
         label = h.chunk.label
         if label not in out:
             out.append(label)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from rag import Engine, Settings
 
-def _settings(**overrides: object):  # type: ignore[no-untyped-def]
-    from rag.settings import Settings
+
+def _settings(**overrides: object) -> Settings:
+    from rag import Settings
 
     try:
         return Settings.from_env(**overrides)
@@ -18,12 +23,23 @@ def _settings(**overrides: object):  # type: ignore[no-untyped-def]
         raise click.ClickException(str(e)) from e
 
 
-def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignore[no-untyped-def]
+def _fail(e: Exception) -> click.ClickException:
+    """Return the error as a one-line message; a GuideQAError exits with its class's code (rag/errors.py)."""
+    from rag import GuideQAError
+
+    if not isinstance(e, GuideQAError):
+        return click.ClickException(str(e))
+    # click reads exit_code from the class, so the code travels in a subclass made for it.
+    failure = type("GuideQAFailure", (click.ClickException,), {"exit_code": e.exit_code})
+    return failure(str(e))
+
+
+def _engine(settings: Settings, mode: str = "hybrid", quiet: bool = False) -> Engine:
     """Open the engine, telling the user once, on stderr, when semantic search is off."""
     import logging
 
+    from rag import Engine
     from rag.encoder import EncoderUnavailable, load_encoder
-    from rag.engine import Engine
 
     logging.basicConfig(level=logging.ERROR)
     encoder, reason = None, "BM25-only mode requested"
@@ -34,13 +50,17 @@ def _engine(settings, mode: str = "hybrid", quiet: bool = False):  # type: ignor
             reason = str(e)
             click.echo(f"rag: semantic search is off, answering with BM25 alone — {e}", err=True)
     try:
-        return Engine.open(settings, encoder=encoder, progress=None if quiet else _progress(),
-                           use_model=encoder is not None, reason=reason)
+        engine = Engine.open(settings, encoder=encoder, progress=None if quiet else _progress(),
+                             use_model=encoder is not None, reason=reason)
     except Exception as e:  # a corpus the parser refuses, an unwritable index: a message, not a trace
         raise click.ClickException(str(e)) from e
+    # First-call costs (lazy imports, the model's first run) are paid here, not from the first
+    # question's time budget.
+    engine.warm_up()
+    return engine
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Callable[[str, int, int], None]:
     last = {"stage": ""}
 
     def show(stage: str, done: int, total: int) -> None:
@@ -80,7 +100,7 @@ def build() -> None:
     try:
         path = idx.build(s, encoder, _progress())
     except Exception as e:
-        raise click.ClickException(str(e)) from e
+        raise _fail(e) from e
     m = json.loads((path / "manifest.json").read_text())
     click.echo(f"built {m['chunks']} sections from {len(m['documents'])} guide(s) in {time.perf_counter() - t:.1f}s → {path}")
 
@@ -97,7 +117,7 @@ def add(file: Path) -> None:
     try:
         dest = add_file(file, s.corpus_dir)
     except ValueError as e:
-        raise click.ClickException(str(e)) from e
+        raise _fail(e) from e
     click.echo(f"added {dest.name}; run `rag build` to index it")
 
 
@@ -124,7 +144,7 @@ def ask(question: str | None, as_json: bool, batch, previous: str | None, mode: 
             ans = engine.ask(q or "", previous=previous, top_k=top_k, mode=mode)
         except ValueError as e:
             if batch is None:
-                raise click.ClickException(str(e)) from e
+                raise _fail(e) from e
             click.echo(json.dumps({"question": q, "error": str(e)}, ensure_ascii=False))
             failed = True
             continue
@@ -158,10 +178,16 @@ def eval_(file: Path | None, report: Path, thresholds: Path, no_ablation: bool) 
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the chat, document view, staff view and JSON API (building the index if missing)."""
     from rag.encoder import encoder_name
+    from rag.errors import StoreError
     from rag.index import is_fresh
     from web.app import serve as run
+    from web.store import open_store
 
     s = _settings()
+    try:  # create or migrate the database once, before any worker, and fail with a message
+        open_store(s).close()
+    except StoreError as e:
+        raise click.ClickException(str(e)) from e
     engine = None
     # Build or repair the index once, before any worker starts. Several workers each open their
     # own engine, so the parent loads the model only when the index needs (re)building.
@@ -174,8 +200,26 @@ def serve(host: str, port: int, workers: int) -> None:
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("bench/report.json"), show_default=True)
 @click.option("--quick", is_flag=True, help="Smaller run (CI smoke): fewer questions, 1x and 10x only, short HTTP.")
-def bench(out: Path, quick: bool) -> None:
+@click.option("--adversarial", "hostile", type=click.IntRange(min=1), default=None, is_flag=False, flag_value=1000,
+              help="Only answer N hostile questions (default 1000) warm; report p50, p99 and the slowest.")
+def bench(out: Path, quick: bool, hostile: int | None) -> None:
     """Measure cold start, warm latency by stage, scale and HTTP throughput; write a JSON report."""
+    if hostile:
+        from rag.adversarial import run_adversarial, write
+
+        r = run_adversarial(_engine(_settings(), quiet=True), hostile)
+        if out == Path("bench/report.json"):
+            out = Path("bench/adversarial.json")
+        write(r, out)
+        click.echo(f"{r.n} hostile questions up to {r.max_chars} characters, answered warm with caches cleared:\n"
+                   f"  p50 {r.p50_ms} ms  p99 {r.p99_ms} ms  slowest {r.max_ms} ms  (bare short query embedding "
+                   f"{r.embed_floor_ms} ms)\n  too complex {r.too_complex}  refused {r.errors}  most steps {r.max_steps}\n"
+                   f"  slowest: {r.slowest!r}\nreport: {out}")
+        return
+    from rag.bench.extras import hint, missing
+
+    if gone := missing():  # a plain install: say which extra, exit non-zero, no traceback
+        raise click.ClickException(hint(gone))
     from rag.bench import run_bench
 
     run_bench(out, quick=quick, echo=click.echo)

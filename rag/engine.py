@@ -19,9 +19,11 @@ from rag.answer import (
     function_word,
     suggestions,
 )
+from rag.budget import budget, tick
 from rag.cache import LRU
 from rag.coverage import Coverage, retarget, specific
-from rag.encoder import Encoder, EncoderUnavailable, load_encoder
+from rag.encoder import Encoder, load_encoder
+from rag.errors import EncoderUnavailable, QuestionError
 from rag.lexicon import OFF_GUIDE
 from rag.normalize import normalize
 from rag.parse import Document
@@ -102,6 +104,8 @@ class Engine:
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
         self.answers: LRU[Answer] = LRU(settings.query_cache_size)
+        # Work steps of the last uncached answer (rag/budget.py), for `rag bench --adversarial`.
+        self.last_steps = 0
 
     @classmethod
     def open(cls, settings: Settings | None = None, encoder: Encoder | None = None, build_if_needed: bool = True,
@@ -196,8 +200,28 @@ class Engine:
         if cached is not None:
             cached.took_ms = (time.perf_counter() - t0) * 1000
             return cached
-        ans = self._ask(question, previous, top_k, mode, timings, t0)
+        # Abandoned past the budget (QuestionTooComplex): nothing is cached, the caller says so.
+        with budget(self.settings.answer_budget_s or None) as b:
+            try:
+                ans = self._ask(question, previous, top_k, mode, timings, t0)
+            finally:
+                self.last_steps = b.steps
         self.answers.put((question, previous, top_k, mode), ans)
+        return ans
+
+    def ask_cached(self, question: str, previous: str | None = None, top_k: int = 3,
+                   mode: str = "hybrid") -> Answer | None:
+        """Return the answer if this exact question was answered before, else None; no new work.
+
+        Raises QuestionError for unusable input, like `ask`: a server checks here, on its event
+        loop, before it hands a new question to an answer thread.
+        """
+        t0 = time.perf_counter()
+        question = validate(question, self.settings.max_question_chars)
+        previous = validate(previous, 10**6) if previous and previous.strip() else None
+        ans = self.answers.get((question, previous, top_k, mode))
+        if ans is not None:
+            ans.took_ms = (time.perf_counter() - t0) * 1000
         return ans
 
     def warm_up(self) -> None:
@@ -225,6 +249,7 @@ class Engine:
             q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics, self.segment))
         labels, unknown = self._projects(q)
         timings.add("understand", t0)
+        tick()
         ans = self._answer(question, q, labels, unknown, top_k, mode, timings)
         t = time.perf_counter()
         if previous and q is not first:
@@ -233,6 +258,10 @@ class Engine:
             asks = [w for w in self.segment(q.content)
                     if re.search(r"\w", w) and not function_word(w) and w not in WEAK_SECTION_WORDS]
             ans.resolved = " ".join([*where, *(q.sections or q.weak_sections)[:1], "".join(asks)]).strip()
+            # What was borrowed, for the page's "接着问：项目三 ✕" chip.
+            carried = [*(where if not first.has_project else []),
+                       *((q.sections or q.weak_sections)[:1] if not first.all_sections else [])]
+            ans.carried = " ".join(carried)
         ans.mode = mode if self.retriever.dense_ready or mode == "bm25" else "bm25"
         if not self.retriever.dense_ready and self.dense_reason and not ans.note:
             ans.note = "语义检索未启用，仅用关键词检索（BM25）"
@@ -253,6 +282,7 @@ class Engine:
                 boosts[i] += s.section_boost / 3
         allowed = np.array([c.project in labels for c in self.chunks]) if labels else None
         hits, qvec = self.retriever.rank(q.expanded(), mode, allowed, boosts, timings, dense_text=q.norm)
+        tick()
         t = time.perf_counter()
         if unknown and not labels:
             wide, _ = self.retriever.rank(q.expanded(), mode, None, boosts, timings, qvec)
@@ -264,8 +294,8 @@ class Engine:
         absent = [t for t in ev.terms if r.idf(t) >= r.max_idf and any(w in t for w in OFF_GUIDE)]
         if absent:
             # "project 6's email address": the guide has no 邮箱 at all, whatever else matches.
-            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
-                          note=f"指南中没有关于“{absent[0]}”的内容。")
+            # Nothing in the guide is about the missing word, so no section is suggested for it.
+            return Answer(question, False, "", [], [], note=f"指南中没有关于“{absent[0]}”的内容。")
         sign = direction(q.norm) if not labels and hits else 0
         if sign:
             # 哪个项目……最多: the extreme project(s) with their figure, not every project's row.
@@ -288,6 +318,7 @@ class Engine:
         pool = [h for h in hits if h.chunk.section in q.sections] or hits if q.sections else hits
         candidates = []
         for rank, h in enumerate(pool[: RERANK_DEPTH if ev.terms else 1]):
+            tick()
             sims = None
             if qvec is not None and self.retriever.clause_vecs is not None:
                 off = self.retriever.clause_offset[h.index]
@@ -313,7 +344,7 @@ class Engine:
         enough = structured or (labels and not ev.terms) or max(cov, whole) >= s.min_evidence
         timings.add("extract", t)
         if not enough:
-            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+            return Answer(question, False, "", [], suggestions(hits, s.suggestions, ev),
                           note="指南中没有找到这个问题的答案。")
         if labels and chunk.project:
             r = self.retriever
@@ -331,14 +362,14 @@ class Engine:
 
 
 def validate(question: object, max_chars: int) -> str:
-    """Return the question stripped; raise ValueError with a user-facing message if unusable."""
+    """Return the question stripped; raise QuestionError (a ValueError) with a user-facing message if unusable."""
     if not isinstance(question, str):
-        raise ValueError("问题必须是文本 (question must be a string)")
+        raise QuestionError("问题必须是文本 (question must be a string)")
     # Lone surrogates (from a bad paste or a fuzzer) cannot be encoded on the way out: replace them.
     q = question.encode("utf-8", "surrogatepass").decode("utf-8", "replace").strip()
     if not q:
-        raise ValueError("问题不能为空 (question is empty)")
+        raise QuestionError("问题不能为空 (question is empty)")
     if len(q) > max_chars:
-        raise ValueError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
+        raise QuestionError(f"问题过长：最多 {max_chars} 个字符 (question longer than {max_chars} characters)")
     return q
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.encoder import Encoder
+from rag.errors import IndexUnavailable
 from rag.ingest import corpus_files, load_document
 from rag.parse import Document, Project, Section
 from rag.settings import Settings
@@ -31,8 +32,8 @@ FORMAT_VERSION = 5
 Progress = Callable[[str, int, int], None]
 
 
-class IndexError_(RuntimeError):
-    """The index is missing, stale or corrupt; the message says which."""
+# The old name, kept for callers written before rag/errors.py.
+IndexError_ = IndexUnavailable
 
 
 def corpus_hash(corpus_dir: Path) -> str:

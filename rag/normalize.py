@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from types import ModuleType
 
 # NFKC would also fold these, but they carry meaning in the guide (≥2000 人) and must survive.
 _KEEP = str.maketrans({"≥": "≥", "≤": "≤"})
@@ -14,7 +15,7 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2
 
 
 @lru_cache(maxsize=1)
-def _zhconv():  # type: ignore[no-untyped-def]
+def _zhconv() -> ModuleType:
     import zhconv
 
     return zhconv

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.errors import ParseError
 from rag.types import Chunk, Clause
 
 CN_DIGITS = "零一二三四五六七八九十"
@@ -24,10 +25,6 @@ PAGE_NUMBER_RE = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\
 CLAUSE_END = "；;。"
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 ASCII_WORD = re.compile(r"[A-Za-z0-9%]")
-
-
-class ParseError(ValueError):
-    """The document does not have the structure of a guide; names the line that broke it."""
 
 
 @dataclass

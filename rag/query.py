@@ -254,9 +254,28 @@ def is_fragment(q: Query) -> bool:
     return (q.has_project or bool(q.all_sections)) and not q.glossary and not leftover and len(cjk) <= 1
 
 
+# A fragment leans on the question before only when it says so: a pointer back (那项目五呢,
+# 它的周期, 这个项目, what about project 2) or nothing but a project or section word (项目五？
+# 实施周期？). A fragment that asks for itself (实施周期多久) is a fresh question about every
+# project: carrying the last project into it silently narrowed the answer (issue #15).
+POINTS_BACK = re.compile(
+    r"^(?:那|还有|再问|同样)|呢|它|其|该项目|这个项目|此项目|这个|那个|这一项|同一个|"
+    r"^(?:what|how) about\b|^and\b|\b(?:it|its|this|that|same)\b"
+)
+ASKS_ITSELF = re.compile(r"多久|多长|多少|多大|几|什么|啥|哪|怎么|怎样|如何|是否|有没有|吗|"
+                         r"\b(?:how|what|which|who|when|where|does|do|is|are|can)\b")
+
+
+def leans_on_previous(current: Query) -> bool:
+    """Return True when a fragment needs the previous question: it points back, or only names."""
+    text = current.norm.strip()
+    return POINTS_BACK.search(text) is not None or ASKS_ITSELF.search(text) is None
+
+
 def merge_followup(current: Query, previous: Query) -> Query:
-    """Complete a fragment from the previous question: keep what it names, borrow the rest."""
-    if not is_fragment(current) or not (previous.has_project or previous.all_sections or previous.content):
+    """Complete a fragment that leans on the previous question: keep what it names, borrow the rest."""
+    if not is_fragment(current) or not leans_on_previous(current) or not (
+            previous.has_project or previous.all_sections or previous.content):
         return current
     merged = replace(current)
     if not current.has_project:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 
@@ -19,6 +21,31 @@ def _root() -> Path:
 
 def _cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "guideqa"
+
+
+# Numeric hardening settings read from the environment (docs/security.md).
+_HARDENING_ENV = {"RAG_MAX_HEADER_BYTES": "max_header_bytes", "RAG_MAX_HEADERS": "max_headers",
+                  "RAG_READ_TIMEOUT": "read_timeout", "RAG_MAX_CONNECTIONS": "max_connections",
+                  "RAG_STAFF_SESSION_SECONDS": "staff_session_seconds"}
+
+
+def _positive(name: str, value: str, kind: type) -> float | int:
+    """Return a positive number from an environment variable; ValueError naming it otherwise."""
+    try:
+        number = kind(value.strip())
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{name} must be a positive {'whole ' if kind is int else ''}number, not {value!r}")
+    return number
+
+
+def zone(name: str) -> ZoneInfo:
+    """Return the time zone called `name`; raise ValueError naming it when unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"RAG_TIMEZONE must be a time zone name such as Asia/Shanghai, not {name!r}") from e
 
 
 @dataclass(frozen=True)
@@ -53,6 +80,10 @@ class Settings:
     min_evidence: float = 0.45
     answer_max_chars: int = 200
     max_question_chars: int = 500
+    # Seconds one answer may take before it is abandoned as too complex (HTTP 503, CLI exit 1);
+    # the slowest hostile 500-character question takes well under 0.1 s (docs/worst-case.md).
+    # RAG_ANSWER_BUDGET; 0 = no limit.
+    answer_budget_s: float = 2.0
     suggestions: int = 3
     # Whole answers kept per engine (a help desk repeats itself); 0 turns the cache off.
     query_cache_size: int = 2048
@@ -61,6 +92,20 @@ class Settings:
     # No legitimate request is near this: a 500-character question is ~2 KB of JSON.
     max_body_bytes: int = 16 * 1024
     max_comment_chars: int = 2000
+    # Hardening (docs/security.md): proxies whose X-Forwarded-For/-Proto are believed (none by
+    # default), the HTTP server's limits, and the staff session's lifetime.
+    trusted_proxies: str = ""
+    max_header_bytes: int = 16 * 1024
+    max_headers: int = 100
+    read_timeout: float = 20.0
+    max_connections: int = 400
+    staff_session_seconds: int = 8 * 3600
+    # Shown on a card when the guide does not answer, only when staff set them: who to ask
+    # (RAG_HELPDESK_CONTACT, e.g. a phone number) and the official call notice (RAG_NOTICE_URL).
+    helpdesk_contact: str = ""
+    notice_url: str = ""
+    # The staff view shows times in this zone (RAG_TIMEZONE); the store keeps UTC.
+    timezone: str = "Asia/Shanghai"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -85,8 +130,31 @@ class Settings:
                 raise ValueError(f"RAG_RATE_LIMIT must be a whole number of answers per minute (0 = off), "
                                  f"not {value!r}")
             s = replace(s, rate_limit=int(value))
+        if env.get("RAG_ANSWER_BUDGET"):
+            value = env["RAG_ANSWER_BUDGET"].strip()
+            try:
+                budget = float(value)
+            except ValueError:
+                budget = -1.0
+            if not 0 <= budget < float("inf"):
+                raise ValueError(f"RAG_ANSWER_BUDGET must be seconds per answer (0 = no limit), not {value!r}")
+            s = replace(s, answer_budget_s=budget)
+        if env.get("RAG_HELPDESK_CONTACT"):
+            s = replace(s, helpdesk_contact=env["RAG_HELPDESK_CONTACT"].strip()[:200])
+        if env.get("RAG_NOTICE_URL"):
+            url = env["RAG_NOTICE_URL"].strip()
+            if not re.fullmatch(r"https?://[^\s\"'<>]+", url):
+                raise ValueError(f"RAG_NOTICE_URL must be an http(s) address, not {url!r}")
+            s = replace(s, notice_url=url)
+        if env.get("RAG_TIMEZONE"):
+            s = replace(s, timezone=zone(env["RAG_TIMEZONE"].strip()).key)
         if env.get("RAG_INDEX_DIR"):
             s = replace(s, index_dir=Path(env["RAG_INDEX_DIR"]))
+        if env.get("RAG_TRUSTED_PROXIES"):
+            s = replace(s, trusted_proxies=env["RAG_TRUSTED_PROXIES"].strip())
+        for name, key in _HARDENING_ENV.items():
+            if env.get(name):
+                s = replace(s, **{key: _positive(name, env[name], type(getattr(s, key)))})  # type: ignore[arg-type]
         return replace(s, **overrides)  # type: ignore[arg-type]
 
     def index_fingerprint(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rag.lexicon import ENGLISH_GLOSSARY, SECTION_SYNONYMS, STOPWORDS, TOPIC_ALIASES
 from rag.normalize import normalize
@@ -29,7 +30,13 @@ class Tokenizer:
         self.mode = mode
         self._words = set(default_words()) | {normalize(w) for w in words if w}
         self._jieba = None
+        self._blocks: re.Pattern[str] | None = None
         self._lock = threading.Lock()
+        # jieba's cuts of one block of text, kept: the query path segments the same long runs
+        # (understand, alternatives, evidence, BM25) several times, and jieba's HMM is ~40 µs
+        # a character in Python.
+        self._cut = lru_cache(maxsize=4096)(self._cut_block)
+        self._search = lru_cache(maxsize=4096)(self._search_block)
 
     def _jieba_tok(self):  # type: ignore[no-untyped-def]
         # jieba loads its 20 MB dictionary on first use; do it once, lazily, under a lock.
@@ -45,16 +52,24 @@ class Tokenizer:
                 for w in sorted(self._words):
                     if 2 <= len(w) <= 12 and _CJK_RUN.fullmatch(w):
                         tok.add_word(w, freq=20000)
+                # jieba cuts each block of this pattern on its own: cutting block by block
+                # gives exactly its words for the whole text.
+                self._blocks = jieba.re_han_default
                 self._jieba = tok
         return self._jieba
 
+    def _cut_block(self, block: str) -> tuple[str, ...]:
+        return tuple(self._jieba_tok().cut(block))
+
+    def _search_block(self, piece: str) -> tuple[str, ...]:
+        return tuple(w for w in self._jieba_tok().cut_for_search(piece) if w.strip())
+
     def words(self, text: str) -> list[str]:
         """Return jieba search-mode words (a word and its sub-words), stopwords removed."""
-        tok = self._jieba_tok()
         out: list[str] = []
         for piece in _WORD.findall(normalize(text)):
             if _CJK_RUN.fullmatch(piece):
-                out.extend(w for w in tok.cut_for_search(piece) if w.strip())
+                out.extend(self._search(piece))
             else:
                 out.append(piece)
         # A lone Latin letter ("4's", "300s") means nothing on its own.
@@ -62,8 +77,9 @@ class Tokenizer:
 
     def segment(self, text: str) -> list[str]:
         """Return jieba's precise-mode words of normalised text (no sub-words, nothing dropped)."""
-        tok = self._jieba_tok()
-        return [w for w in tok.cut(normalize(text)) if w.strip()]
+        self._jieba_tok()
+        assert self._blocks is not None
+        return [w for block in self._blocks.split(normalize(text)) if block for w in self._cut(block) if w.strip()]
 
     @staticmethod
     def bigrams(text: str) -> list[str]:

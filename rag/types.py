@@ -84,6 +84,8 @@ class Answer:
     # The question as understood after a follow-up was merged with the previous one.
     resolved: str = ""
     mode: str = "hybrid"
+    # What a follow-up took from the previous question ("项目三", "资助强度"); empty when nothing.
+    carried: str = ""
 
     def to_dict(self) -> dict:
         """Return the JSON shape of `rag ask --json`."""
@@ -97,6 +99,7 @@ class Answer:
             "rows": [{"projects": labels, "text": text} for labels, text in self.rows],
             "note": self.note,
             "resolved": self.resolved or self.question,
+            "carried": self.carried,
             "mode": self.mode,
         }
 

@@ -29,7 +29,7 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def engine(tmp_path_factory: pytest.TempPathFactory):
     """An engine with the fast deterministic encoder (hybrid path exercised, no model)."""
     from rag.encoder import HashEncoder
     from rag.engine import Engine
@@ -44,3 +44,20 @@ def real_model() -> str:
     if not model or not Path(model).exists():
         pytest.skip("RAG_EMBED_MODEL does not point at a local model folder")
     return model
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the session (skipped, or failed in CI, when not installed)."""
+    from tests.pg import Cluster, require
+
+    require()
+    cluster = Cluster()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture()
+def pg_url(pg_cluster) -> str:
+    """The URL of a new, empty database on the session's PostgreSQL server."""
+    return pg_cluster.new_database()

@@ -13,7 +13,7 @@ from rag.normalize import strip_spaces
 DOC = "2023-chongqing-ai-major-projects-batch1"
 
 
-def test_funding_question_gets_the_clause_with_its_citation(engine) -> None:  # type: ignore[no-untyped-def]
+def test_funding_question_gets_the_clause_with_its_citation(engine) -> None:
     a = engine.ask("项目四出资要求")
     assert a.answered
     assert a.answer == "拟支持 1 项，市级财政经费资助不超过 500 万元，承担单位出资不低于 3000 万元。"
@@ -23,19 +23,23 @@ def test_funding_question_gets_the_clause_with_its_citation(engine) -> None:  # 
     assert c.label == "项目四 · 资助强度"
 
 
-def test_metric_question_gets_one_clause_not_the_section(engine) -> None:  # type: ignore[no-untyped-def]
+def test_metric_question_gets_one_clause_not_the_section(engine) -> None:
     a = engine.ask("卫星互联网项目要培养几个博士")
     assert a.answered and a.answer == "培养博士≥5 人"
     assert (a.citations[0].project, a.citations[0].section) == ("项目三", "考核指标")
 
 
-def test_unanswerable_abstains_with_suggestions(engine) -> None:  # type: ignore[no-untyped-def]
+def test_unanswerable_abstains_with_suggestions_ranked_by_its_words(engine) -> None:
     a = engine.ask("申报截止时间是什么时候")
     assert not a.answered and a.answer == "" and a.citations == []
-    assert 1 <= len(a.suggestions) <= 3
+    # No section holds 截止: none is suggested (three 申报条件 would be unrelated), the note says so.
+    assert a.suggestions == [] and "截止" in a.note
+    b = engine.ask("项目验收由哪个部门组织")
+    assert not b.answered and 1 <= len(b.suggestions) <= 3
+    assert any(s.endswith("组织方式") for s in b.suggestions)  # the section that holds 组织
 
 
-def test_missing_project_is_recognised(engine) -> None:  # type: ignore[no-untyped-def]
+def test_missing_project_is_recognised(engine) -> None:
     a = engine.ask("项目八的资助强度是多少")
     assert not a.answered
     assert "项目八" in a.note and "7" in a.note
@@ -44,7 +48,7 @@ def test_missing_project_is_recognised(engine) -> None:  # type: ignore[no-untyp
 @pytest.mark.parametrize("q", ["项目四出资要求", "项目4出资要求", "第四个项目出资要求", "4号项目出资要求",
                                "项目肆出资要求", "項目四出資要求", "项目４的配套资金", "金融大模型项目给多少钱",
                                "What is the funding for project 4?", "project four co-funding"])
-def test_project_and_section_variants(engine, q: str) -> None:  # type: ignore[no-untyped-def]
+def test_project_and_section_variants(engine, q: str) -> None:
     a = engine.ask(q)
     assert a.answered, q
     assert (a.citations[0].project, a.citations[0].section) == ("项目四", "资助强度"), q
@@ -53,11 +57,11 @@ def test_project_and_section_variants(engine, q: str) -> None:  # type: ignore[n
 
 @pytest.mark.parametrize(("q", "section"), [("How long is project 3?", "实施周期"), ("项目六谁能申报", "申报条件"),
                                             ("项目二是怎么组织的", "组织方式"), ("项目一其他说明", "其他说明")])
-def test_section_intent(engine, q: str, section: str) -> None:  # type: ignore[no-untyped-def]
+def test_section_intent(engine, q: str, section: str) -> None:
     assert engine.ask(q).citations[0].section == section
 
 
-def test_section_without_project_gives_one_row_per_project(engine) -> None:  # type: ignore[no-untyped-def]
+def test_section_without_project_gives_one_row_per_project(engine) -> None:
     a = engine.ask("实施周期多久")
     assert a.answered
     assert len(a.rows) == 1  # all seven say 不超过 3 年: identical rows merged
@@ -68,7 +72,7 @@ def test_section_without_project_gives_one_row_per_project(engine) -> None:  # t
     assert all(len(text) <= 200 for _, text in funding.rows)
 
 
-def test_followups_take_the_rest_from_the_previous_question(engine) -> None:  # type: ignore[no-untyped-def]
+def test_followups_take_the_rest_from_the_previous_question(engine) -> None:
     a = engine.ask("那项目五呢？", previous="项目四出资要求")
     assert (a.citations[0].project, a.citations[0].section) == ("项目五", "资助强度")
     b = engine.ask("实施周期呢？", previous="项目四出资要求")
@@ -81,12 +85,12 @@ def test_followups_take_the_rest_from_the_previous_question(engine) -> None:  # 
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 501])
-def test_bad_questions_raise_clear_errors(engine, bad: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_questions_raise_clear_errors(engine, bad: str) -> None:
     with pytest.raises(ValueError, match="问题"):
         engine.ask(bad)
 
 
-def test_json_shape(engine) -> None:  # type: ignore[no-untyped-def]
+def test_json_shape(engine) -> None:
     d = json.loads(engine.ask("项目四出资要求").to_json())
     assert {"question", "answered", "answer", "citations", "suggestions", "took_ms"} <= set(d)
     assert set(d["citations"][0]) == {"doc", "project", "project_title", "section", "text", "start", "end", "score"}
@@ -99,7 +103,7 @@ WORDS = ["项目四", "项目二", "卫星互联网", "智驾", "环卫", "文�
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5))
-def test_every_answer_span_is_verbatim_at_its_offsets(engine, words: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_every_answer_span_is_verbatim_at_its_offsets(engine, words: list[str]) -> None:
     q = "".join(words).strip() or "项目"
     a = engine.ask(q)
     for c in a.citations:
@@ -110,7 +114,7 @@ def test_every_answer_span_is_verbatim_at_its_offsets(engine, words: list[str]) 
         assert any(strip_spaces(text) == strip_spaces(c.text) for c in a.citations)
 
 
-def test_warm_up_answers_without_filling_the_cache(engine) -> None:  # type: ignore[no-untyped-def]
+def test_warm_up_answers_without_filling_the_cache(engine) -> None:
     from rag.engine import WARM_UP_QUESTION
 
     engine.answers.clear()
@@ -120,7 +124,7 @@ def test_warm_up_answers_without_filling_the_cache(engine) -> None:  # type: ign
 
 
 
-def test_spoken_sales_questions_ask_for_the_revenue_target_not_the_funding(engine) -> None:  # type: ignore[no-untyped-def]
+def test_spoken_sales_questions_ask_for_the_revenue_target_not_the_funding(engine) -> None:
     from rag.answer import evidence_for
     from rag.query import understand
 
@@ -130,7 +134,7 @@ def test_spoken_sales_questions_ask_for_the_revenue_target_not_the_funding(engin
         assert {"销售", "收入"} <= set(evidence_for(parsed, engine.retriever).terms)
 
 
-def test_pieces_of_a_longer_question_word_count_once_not_again(engine) -> None:  # type: ignore[no-untyped-def]
+def test_pieces_of_a_longer_question_word_count_once_not_again(engine) -> None:
     from rag.answer import PIECE_WEIGHT, evidence_for
     from rag.query import understand
 
@@ -148,7 +152,7 @@ def test_pieces_of_a_longer_question_word_count_once_not_again(engine) -> None: 
     ("哪些项目市级财政资助不超过500万元", ["项目四", "项目七"], "资助强度"),
     ("哪些项目的经济效益可以算服务单位降本增效", ["项目一", "项目四", "项目五"], "考核指标"),
 ])
-def test_which_projects_lists_only_those_whose_section_says_it(engine, q, projects, section) -> None:  # type: ignore[no-untyped-def]
+def test_which_projects_lists_only_those_whose_section_says_it(engine, q, projects, section) -> None:
     a = engine.ask(q)
     assert a.answered
     assert [c.project for c in a.citations] == projects
@@ -159,7 +163,7 @@ def test_which_projects_lists_only_those_whose_section_says_it(engine, q, projec
     assert rest == f"{section}中没有{'与所问数字相符的内容' if numbers else '所问内容'}。"
 
 
-def test_which_projects_with_words_no_section_holds_abstains(engine) -> None:  # type: ignore[no-untyped-def]
+def test_which_projects_with_words_no_section_holds_abstains(engine) -> None:
     assert not engine.ask("哪些项目要求拨付时间").answered
 
 
@@ -179,7 +183,7 @@ def test_a_numbered_item_names_its_project(q: str, number: int) -> None:
     assert understand(q).project_numbers == [number]
 
 
-def test_a_spoken_word_the_guide_itself_uses_is_kept_as_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_spoken_word_the_guide_itself_uses_is_kept_as_evidence(engine) -> None:
     from rag.answer import evidence_for
     from rag.query import understand
 
@@ -196,12 +200,12 @@ def test_a_spoken_word_the_guide_itself_uses_is_kept_as_evidence(engine) -> None
     ("最后一个项目的软件著作权要求几项", "项目七"), ("倒数第二个项目拟解决什么问题", "项目六"),
     ("the last project's funding", "项目七"), ("排在第一个的项目资助强度怎么算的", "项目一"), ("P2的实施周期是多久", "项目二"),
 ])
-def test_projects_named_by_position(engine, q: str, project: str) -> None:  # type: ignore[no-untyped-def]
+def test_projects_named_by_position(engine, q: str, project: str) -> None:
     a = engine.ask(q)
     assert a.answered and a.citations[0].project == project
 
 
-def test_which_projects_is_not_how_many_projects(engine) -> None:  # type: ignore[no-untyped-def]
+def test_which_projects_is_not_how_many_projects(engine) -> None:
     from rag.query import understand
 
     # 哪几个项目 asks which, while 几个项目 alone (拟支持几个项目) asks how many are funded.
@@ -215,12 +219,12 @@ def test_which_projects_is_not_how_many_projects(engine) -> None:  # type: ignor
 
 @pytest.mark.parametrize("q", ["Is there an email address I can write to about project 6?", "项目二的申报截止日期",
                                "项目六的联系电话"])
-def test_what_guides_never_say_is_not_answered_by_a_matching_section(engine, q: str) -> None:  # type: ignore[no-untyped-def]
+def test_what_guides_never_say_is_not_answered_by_a_matching_section(engine, q: str) -> None:
     a = engine.ask(q)
     assert not a.answered and a.note.startswith("指南中没有关于")
 
 
-def test_address_the_verb_is_not_an_address(engine) -> None:  # type: ignore[no-untyped-def]
+def test_address_the_verb_is_not_an_address(engine) -> None:
     a = engine.ask("What problems does project 5 address?")
     assert a.answered and a.citations[0].section == "拟解决问题"
 
@@ -233,7 +237,7 @@ def test_a_word_with_several_renderings_is_found_by_any() -> None:
     assert ev.coverage("服务状态监测") == 0.5
 
 
-def test_english_phrases_whose_words_mislead_alone(engine) -> None:  # type: ignore[no-untyped-def]
+def test_english_phrases_whose_words_mislead_alone(engine) -> None:
     cases = [
         ("For the finance LLM platform, what speech recognition accuracy is required in open environments?",
          "项目四", "考核指标", "识别准确率"),
@@ -256,7 +260,7 @@ def test_english_phrases_whose_words_mislead_alone(engine) -> None:  # type: ign
     ("項目一的平台同時在線人數至少要支持多少人", "在线人数≥2000"),  # 支持多少 is not only money
     ("金融大模型項目的高品質指令數據需要多少條", "指令数据≥100"),  # 品質 is the guide's 质量
 ])
-def test_colloquial_wording_reaches_the_clause(engine, q: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_colloquial_wording_reaches_the_clause(engine, q: str, words: str) -> None:
     a = engine.ask(q)
     assert a.answered and words in strip_spaces(a.answer)
 
@@ -274,7 +278,7 @@ def test_colloquial_wording_reaches_the_clause(engine, q: str, words: str) -> No
     ("For the complex-road autonomous driving project, how many special driving scenarios must be covered?",
      "项目六", "考核指标", "特殊场景≥20"),
 ])
-def test_wording_seen_in_the_fifth_set(engine, q: str, project: str, section: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_wording_seen_in_the_fifth_set(engine, q: str, project: str, section: str, words: str) -> None:
     a = engine.ask(q)
     assert a.answered and (a.citations[0].project, a.citations[0].section) == (project, section)
     assert strip_spaces(words) in strip_spaces(a.answer)
@@ -285,16 +289,16 @@ def test_wording_seen_in_the_fifth_set(engine, q: str, project: str, section: st
     ("有哪些项目对方言识别或方言支持提出了要求", ["项目二", "项目四", "项目七"]),
     ("市级财政资助上限恰好为1000万元的有哪几个项目", ["项目一", "项目五", "项目六"]),
 ])
-def test_either_or_and_exact_figures_across_projects(engine, q: str, projects: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_either_or_and_exact_figures_across_projects(engine, q: str, projects: list[str]) -> None:
     a = engine.ask(q)
     assert a.answered and [c.project for c in a.citations] == projects
 
 
-def test_intellectual_property_is_not_in_the_guide(engine) -> None:  # type: ignore[no-untyped-def]
+def test_intellectual_property_is_not_in_the_guide(engine) -> None:
     assert not engine.ask("Who will own the intellectual property generated by the funded projects?").answered
 
 
-def test_a_callers_story_before_the_question_is_context_not_asks(engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_callers_story_before_the_question_is_context_not_asks(engine) -> None:
     from rag.query import focus
 
     assert focus("我今年六十八了,帮公司看材料。请问项目七的实施周期?") == ("请问项目七的实施周期?", "我今年六十八了,帮公司看材料。")
@@ -305,7 +309,7 @@ def test_a_callers_story_before_the_question_is_context_not_asks(engine) -> None
     assert b.answered and (b.citations[0].project, b.citations[0].section) == ("项目四", "资助强度")
 
 
-def test_the_part_holding_the_asked_attribute_joins_the_part_holding_the_subject(engine) -> None:  # type: ignore[no-untyped-def]
+def test_the_part_holding_the_asked_attribute_joins_the_part_holding_the_subject(engine) -> None:
     a = engine.ask("项目三对低轨卫星辅助北斗PPP-RTK定位的垂直精度要求是多少？")
     assert "垂直精度≥40cm" in strip_spaces(a.answer) and len(a.answer) < 80
 
@@ -314,7 +318,7 @@ def test_the_part_holding_the_asked_attribute_joins_the_part_holding_the_subject
     ("考核指标里要求制定标准（国家/行业/团体/地方等）的有哪些项目？", ["项目二", "项目五", "项目六", "项目七"]),
     ("各項目是否一律採公開競爭方式組織？", ["项目一", "项目二", "项目三", "项目四", "项目五", "项目六", "项目七"]),
 ])
-def test_slash_lists_are_alternatives_and_headings_count(engine, q: str, projects: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_slash_lists_are_alternatives_and_headings_count(engine, q: str, projects: list[str]) -> None:
     a = engine.ask(q)
     assert a.answered and [c.project for c in a.citations] == projects
 
@@ -323,7 +327,7 @@ def test_slash_lists_are_alternatives_and_headings_count(engine, q: str, project
     ("卫星互联网的那个，最后要有几家企业用上？", "应用企业≥5"),  # 企业 hints 申报条件 and is also the ask
     ("自动驾驶那个，要拿几辆车出来示范？", "汽车≥50"),  # 几辆车 is 几辆 + 车
 ])
-def test_counted_things_stay_the_ask(engine, q: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_counted_things_stay_the_ask(engine, q: str, words: str) -> None:
     a = engine.ask(q)
     assert a.answered and words in strip_spaces(a.answer)
 
@@ -335,7 +339,7 @@ def test_counted_things_stay_the_ask(engine, q: str, words: str) -> None:  # typ
     ("How many autonomous vehicles must be deployed in the demo for the complex road driving project?", "≥50辆"),
     ("多模态大模型项目要卖出去多少钱的产品才算达标", "销售收入≥5亿"),
 ])
-def test_wording_seen_in_the_seventh_set(engine, q: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_wording_seen_in_the_seventh_set(engine, q: str, words: str) -> None:
     a = engine.ask(q)
     assert a.answered and words in strip_spaces(a.answer)
 
@@ -352,13 +356,13 @@ def test_wording_seen_in_the_seventh_set(engine, q: str, words: str) -> None:  #
     ("第一批指南里排第4的项目对申报主体有什么要求？", "项目四", "申报条件", "企业牵头"),
     ("第四个项目的资助强度", "项目四", "资助强度", "3000"),  # 四个项目 inside 第四个项目 is no cross marker
 ])
-def test_wording_seen_in_the_eighth_set(engine, q: str, project: str, section: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_wording_seen_in_the_eighth_set(engine, q: str, project: str, section: str, words: str) -> None:
     a = engine.ask(q)
     assert a.answered and (a.citations[0].project, a.citations[0].section) == (project, section)
     assert strip_spaces(words) in strip_spaces(a.answer)
 
 
-def test_a_glued_particle_is_dropped_but_a_word_ending_like_one_is_kept(engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_glued_particle_is_dropped_but_a_word_ending_like_one_is_kept(engine) -> None:
     from rag.answer import evidence_for
     from rag.query import understand
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
 from rag.bench import REPORT_KEYS, write_report
-from rag.benchq import TARGETS, bench_questions, table
+from rag.bench.benchq import TARGETS, bench_questions, table
+from rag.bench.extras import missing
+from rag.bench.loadgen import LoadResult, distinct, helpdesk_mix
+from rag.bench.synth import make_scaled_corpus
+from rag.cli import main
 from rag.ingest import corpus_files, load_document
-from rag.loadgen import LoadResult, distinct, helpdesk_mix
-from rag.synth import make_scaled_corpus
 from tests.conftest import GUIDE
 
 
@@ -72,3 +78,21 @@ def test_table_renders_a_report(tmp_path: Path) -> None:
     assert "| 100× (100 guides, 4900 sections), rank_bm25 | same index," in out
     assert "200.0 answers/s" in out and "| 1.09 |" in out and "❌" in out and "✅" in out
     assert all(line.startswith("|") and line.endswith("|") for line in out.splitlines())
+
+
+@pytest.mark.parametrize("gone", [("httpx",), ("psutil",), ("httpx", "psutil")])
+def test_bench_without_the_extra_names_it_and_exits_nonzero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             gone: tuple[str, ...]) -> None:
+    for name in gone:  # a plain install: importing the module fails
+        monkeypatch.setitem(sys.modules, name, None)
+    out = tmp_path / "report.json"
+    r = CliRunner().invoke(main, ["bench", "--quick", "--out", str(out)], catch_exceptions=False)
+    assert r.exit_code != 0
+    assert "pip install 'guideqa[bench]'" in r.output and "Traceback" not in r.output
+    assert all(name in r.output for name in gone)
+    assert not out.exists()  # refused before any measurement
+
+
+def test_bench_extra_present_here() -> None:
+    # The dev install carries the extra's modules; the refusal above is then never shown.
+    assert missing() == []

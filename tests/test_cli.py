@@ -13,7 +13,7 @@ from tests.conftest import make_settings
 
 
 @pytest.fixture()
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     s = make_settings(tmp_path)
     monkeypatch.setenv("RAG_CORPUS_DIR", str(s.corpus_dir))
     monkeypatch.setenv("RAG_INDEX_DIR", str(s.index_dir))
@@ -23,14 +23,14 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     return lambda *args, **kw: runner.invoke(main, list(args), catch_exceptions=False, **kw)
 
 
-def test_help_lists_commands(run) -> None:  # type: ignore[no-untyped-def]
+def test_help_lists_commands(run) -> None:
     r = run("--help")
     assert r.exit_code == 0
     for cmd in ("build", "add", "ask", "eval", "serve", "bench"):
         assert cmd in r.output
 
 
-def test_build_then_ask(run) -> None:  # type: ignore[no-untyped-def]
+def test_build_then_ask(run) -> None:
     r = run("build")
     assert r.exit_code == 0 and "49 sections" in r.output
     assert "semantic search is off" in r.stderr
@@ -39,7 +39,7 @@ def test_build_then_ask(run) -> None:  # type: ignore[no-untyped-def]
     assert "承担单位出资不低于 3000 万元" in r.output and "项目四" in r.output and "资助强度" in r.output
 
 
-def test_ask_json_and_batch(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ask_json_and_batch(run, tmp_path: Path) -> None:
     d = json.loads(run("ask", "--json", "卫星互联网项目要培养几个博士").stdout)
     assert d["answered"] and d["answer"] == "培养博士≥5 人"
     assert d["citations"][0]["project"] == "项目三" and d["citations"][0]["section"] == "考核指标"
@@ -51,27 +51,27 @@ def test_ask_json_and_batch(run, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert len(lines[1]["suggestions"]) <= 3
 
 
-def test_semantic_off_is_said_once(run) -> None:  # type: ignore[no-untyped-def]
+def test_semantic_off_is_said_once(run) -> None:
     r = run("ask", "How long is project 3?")
     assert r.exit_code == 0 and "不超过 3 年" in r.output
     assert r.stderr.count("semantic search is off") == 1
 
 
-def test_a_mistyped_setting_is_named(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_mistyped_setting_is_named(run, monkeypatch) -> None:
     monkeypatch.setenv("RAG_RATE_LIMIT", "many")
     r = run("ask", "项目四出资要求")
     assert r.exit_code != 0 and "RAG_RATE_LIMIT" in r.stderr and "Traceback" not in r.output + r.stderr
 
 
 @pytest.mark.parametrize("args", [("ask", ""), ("ask", "   "), ("ask",), ("add", "no-such-file.pdf")])
-def test_user_errors_are_clean(run, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_user_errors_are_clean(run, args: tuple[str, ...]) -> None:
     r = run(*args)
     assert r.exit_code != 0
     assert "Traceback" not in r.output + r.stderr
     assert r.stderr.strip() or r.output.strip()
 
 
-def test_add_refuses_unstructured_and_accepts_a_guide(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_add_refuses_unstructured_and_accepts_a_guide(run, tmp_path: Path) -> None:
     bad = tmp_path / "notes.txt"
     bad.write_text("会议纪要\n今天讨论了预算\n", encoding="utf-8")
     r = run("add", str(bad))
@@ -85,7 +85,7 @@ def test_add_refuses_unstructured_and_accepts_a_guide(run, tmp_path: Path) -> No
     assert any(c["doc"] == "other-guide" for c in d["citations"])
 
 
-def test_eval_writes_report_and_gates(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_eval_writes_report_and_gates(run, tmp_path: Path) -> None:
     qs = tmp_path / "q.jsonl"
     rows = [
         {"id": "a", "q": "项目四出资要求", "project": ["项目四"], "section": "资助强度", "contains": ["3000"],

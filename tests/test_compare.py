@@ -39,20 +39,20 @@ def test_a_metric_meets_a_condition_with_one_of_its_numbers() -> None:
     ("承担单位出资5000万元以上的项目有哪些", ["项目一", "项目二", "项目五", "项目六"]),
     ("哪些项目软件著作权超过10项", ["项目七"]),
 ])
-def test_which_projects_meet_a_condition(engine, q: str, projects: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_which_projects_meet_a_condition(engine, q: str, projects: list[str]) -> None:
     a = engine.ask(q)
     assert a.answered and [c.project for c in a.citations] == projects
     assert "与所问数字相符" in a.note
 
 
-def test_one_project_keeps_its_number_as_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+def test_one_project_keeps_its_number_as_evidence(engine) -> None:
     from rag.query import understand
 
     q = understand("项目一支持同时在线人数≥2000人吗", engine.topics, engine.segment)
     assert q.conditions == [] and "2000" in q.content
 
 
-def test_a_condition_no_project_meets_gets_the_whole_table_and_says_so(engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_condition_no_project_meets_gets_the_whole_table_and_says_so(engine) -> None:
     a = engine.ask("所有项目的实施周期分别是多久？有没有超过三年的？")
     assert a.answered and a.rows[0][0] == sorted(engine.labels, key=engine._order.get)
     assert a.note == "没有项目的实施周期符合所问条件（>3）。"
@@ -66,6 +66,6 @@ def test_a_condition_no_project_meets_gets_the_whole_table_and_says_so(engine) -
     ("哪些项目市级财政资助低于1000万元", ["项目三", "项目四", "项目七"]),
     ("哪些项目承担单位出资超过5000万元", ["项目一", "项目二", "项目五"]),  # 5000 itself is not more
 ])
-def test_a_condition_in_the_guides_own_words_is_a_quoted_figure(engine, q: str, projects: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_a_condition_in_the_guides_own_words_is_a_quoted_figure(engine, q: str, projects: list[str]) -> None:
     a = engine.ask(q)
     assert a.answered and [c.project for c in a.citations] == projects

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def real_engine(real_model: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def real_engine(real_model: str, tmp_path_factory: pytest.TempPathFactory):
     from rag.encoder import load_encoder
     from rag.engine import Engine
 
@@ -22,7 +22,7 @@ def real_engine(real_model: str, tmp_path_factory: pytest.TempPathFactory):  # t
     return Engine.open(settings, encoder=load_encoder(real_model, settings.embed_quantize))
 
 
-def test_the_loaded_model_cache_gives_the_same_vectors(real_engine, real_model: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_loaded_model_cache_gives_the_same_vectors(real_engine, real_model: str, tmp_path: Path) -> None:
     from rag.encoder import load_encoder
 
     first = load_encoder(real_model, True, tmp_path)  # loads the folder, keeps the result
@@ -33,7 +33,7 @@ def test_the_loaded_model_cache_gives_the_same_vectors(real_engine, real_model: 
     assert np.allclose(second.encode(qs, kind="query"), real_engine.encoder.encode(qs, kind="query"), atol=1e-5)
 
 
-def test_int8_encoder_stays_close_to_float32(real_engine, real_model: str) -> None:  # type: ignore[no-untyped-def]
+def test_int8_encoder_stays_close_to_float32(real_engine, real_model: str) -> None:
     from rag.encoder import QUANTIZED_SUFFIX, encoder_name, load_encoder
     from rag.index import is_fresh
 
@@ -53,7 +53,7 @@ def test_int8_encoder_stays_close_to_float32(real_engine, real_model: str) -> No
     assert list((a @ b.T).argmax(axis=1)) == list(range(len(qs)))
 
 
-def test_model_loads_with_e5_prompts(real_engine) -> None:  # type: ignore[no-untyped-def]
+def test_model_loads_with_e5_prompts(real_engine) -> None:
     enc = real_engine.encoder
     assert real_engine.status().dense and enc.dim == 384
     assert enc.prefix == {"query": "query: ", "passage": "passage: "}
@@ -75,19 +75,19 @@ def test_model_loads_with_e5_prompts(real_engine) -> None:  # type: ignore[no-un
         ("環衛項目的垃圾識別準確率", "项目五", "考核指标", "垃圾识别准确率"),
     ],
 )
-def test_hybrid_answers(real_engine, q: str, project: str, section: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_hybrid_answers(real_engine, q: str, project: str, section: str, needle: str) -> None:
     a = real_engine.ask(q)
     assert a.answered and needle in a.answer
     assert (a.citations[0].project, a.citations[0].section) == (project, section)
 
 
-def test_dense_only_mode_ranks_by_meaning(real_engine) -> None:  # type: ignore[no-untyped-def]
+def test_dense_only_mode_ranks_by_meaning(real_engine) -> None:
     hits = real_engine.search("which project trains doctoral students", k=3, mode="dense")
     assert hits[0].dense_rank == 1 and hits[0].bm25_rank is None
     a = real_engine.ask("卫星互联网项目要培养几个博士", mode="dense")
     assert a.mode == "dense" and a.answer == "培养博士≥5 人"
 
 
-def test_unanswerable_with_the_model(real_engine) -> None:  # type: ignore[no-untyped-def]
+def test_unanswerable_with_the_model(real_engine) -> None:
     for q in ["申报截止时间是什么时候", "When is the application deadline?", "申报材料寄到哪里"]:
         assert not real_engine.ask(q).answered, q

@@ -8,16 +8,16 @@ HEADINGS = ["拟解决问题", "考核指标", "组织方式", "申报条件", "
 
 
 @pytest.fixture(scope="module")
-def doc(guide_text: str):  # type: ignore[no-untyped-def]
+def doc(guide_text: str):
     return parse_text(guide_text, "guide")
 
 
-def section(doc, project: str, heading: str) -> str:  # type: ignore[no-untyped-def]
+def section(doc, project: str, heading: str) -> str:
     c = next(c for c in doc.chunks() if c.project == project and c.section == heading)
     return c.text
 
 
-def test_seven_projects_of_seven_sections(doc) -> None:  # type: ignore[no-untyped-def]
+def test_seven_projects_of_seven_sections(doc) -> None:
     assert [p.label for p in doc.projects] == ["项目一", "项目二", "项目三", "项目四", "项目五", "项目六", "项目七"]
     for p in doc.projects:
         assert [s.heading for s in p.sections] == HEADINGS
@@ -25,7 +25,7 @@ def test_seven_projects_of_seven_sections(doc) -> None:  # type: ignore[no-untyp
     assert doc.title == "2023 年重庆市人工智能重大专项第一批项目申报指南"
 
 
-def test_sections_verbatim_and_repaired(doc) -> None:  # type: ignore[no-untyped-def]
+def test_sections_verbatim_and_repaired(doc) -> None:
     # Broken across a line after "500": the number keeps its unit, with the PDF's own space.
     assert section(doc, "项目四", "资助强度") == "拟支持 1 项，市级财政经费资助不超过 500 万元，承担单位出资不低于 3000 万元。"
     assert section(doc, "项目三", "实施周期") == "不超过 3 年。"
@@ -38,13 +38,13 @@ def test_sections_verbatim_and_repaired(doc) -> None:  # type: ignore[no-untyped
     assert "\n" not in metrics and "  " not in metrics
 
 
-def test_wrapped_titles_are_joined(doc) -> None:  # type: ignore[no-untyped-def]
+def test_wrapped_titles_are_joined(doc) -> None:
     titles = {p.label: p.title for p in doc.projects}
     assert titles["项目五"] == "面向山地城市道路清扫场景的智慧环卫作业系统关键技术研发及应用"
     assert titles["项目七"] == "基于文旅大模型的全域文旅产业服务关键技术研发及应用"
 
 
-def test_offsets_point_into_cleaned_text(doc) -> None:  # type: ignore[no-untyped-def]
+def test_offsets_point_into_cleaned_text(doc) -> None:
     for c in doc.chunks():
         assert doc.text[c.start : c.end] == c.text
         for cl in c.clauses:

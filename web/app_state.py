@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
 
@@ -11,32 +12,69 @@ from fastapi.templating import Jinja2Templates
 
 from rag.engine import Engine
 from rag.settings import Settings
-from rag.store import Store
+from web.store import Store
+from web.store.questionlog import QuestionLog
 
-# How often a request may check whether `rag build` switched the index (a small file read).
+log = logging.getLogger("guideqa.web")
+
+# How often a request may check whether `rag build` (here, or on a build host whose index/ is
+# copied or shared here) switched index/CURRENT: one stat and a small read.
 REFRESH_SECONDS = 5.0
 
 
 class EngineHolder:
-    """The engine in service; swaps to a new build when one appears, keeps the last good one."""
+    """The engine in service. A newer build named by index/CURRENT is loaded off the event loop, in a
+    background thread, and swapped in whole; a build that fails to load never replaces the last good one."""
 
     def __init__(self, engine: Engine | None, settings: Settings) -> None:
         self._engine = engine
         self._settings = settings
         self._checked = time.monotonic()
-        self._lock = threading.Lock()
+        self._seen = self._current()
+        self._lock = threading.Lock()  # opening the first engine
+        self._loading = threading.Lock()  # one load of a new build at a time
 
     def get(self) -> Engine:
-        with self._lock:
-            if self._engine is None:
-                self._engine = Engine.open(self._settings)
-            elif time.monotonic() - self._checked > REFRESH_SECONDS:
-                self._checked = time.monotonic()
-                engine = self._engine.refreshed()
-                if engine is not self._engine:
-                    self._engine = engine
-                    settle_heap()
-            return self._engine
+        engine = self._engine
+        if engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = Engine.open(self._settings)
+                    self._seen = self._current()
+                engine = self._engine
+        elif time.monotonic() - self._checked > REFRESH_SECONDS:
+            self._checked = time.monotonic()
+            if self._current() != self._seen and not self._loading.locked():
+                threading.Thread(target=self.reload_if_changed, name="guideqa-index-reload", daemon=True).start()
+        return engine
+
+    def _current(self) -> tuple[str, int]:
+        """Return what index/CURRENT says now (name and mtime), cheaply; ('', 0) when absent."""
+        path = self._settings.index_dir / "CURRENT"
+        try:
+            return path.read_text().strip(), path.stat().st_mtime_ns
+        except OSError:
+            return "", 0
+
+    def reload_if_changed(self) -> bool:
+        """Load the build index/CURRENT names if it is not the one in service, and swap it in.
+
+        Blocks the calling thread while loading (call it from a thread, as `get` does, or from a
+        staff upload after `rag build`); returns True when a new engine is now in service.
+        """
+        with self._loading:
+            seen = self._current()
+            old = self._engine
+            if old is None or seen == self._seen:
+                return False
+            new = old.refreshed()  # the last good engine when the new build fails to load
+            self._seen = seen
+            if new is old:
+                return False
+            self._engine = new  # one reference assignment: requests see the old or the new engine
+            log.info("index switched to %s", new.build_dir.name)
+            settle_heap()
+            return True
 
 
 def settle_heap() -> None:
@@ -58,6 +96,16 @@ def engine_of(request: Request) -> Engine:
 def store_of(request: Request) -> Store:
     """Return the question and feedback store."""
     return request.app.state.store
+
+
+def log_of(request: Request) -> QuestionLog:
+    """Return the question log (writes through to the store, queues while it is down)."""
+    return request.app.state.question_log
+
+
+def reload_if_changed(request: Request) -> bool:
+    """Switch to the build index/CURRENT names if it is newer than the one in service (blocking)."""
+    return request.app.state.holder.reload_if_changed()
 
 
 def templates_of(request: Request) -> Jinja2Templates:

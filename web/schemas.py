@@ -57,6 +57,7 @@ class AskOut(BaseModel):
     note: str
     resolved: str = Field(description="The question as understood (a follow-up merged with the previous one)")
     mode: str
+    carried: str = Field("", description="What a follow-up took from the previous question (项目三); empty if nothing")
     warning: str | None = Field(None, description="Present when the question could not be stored")
 
 
@@ -88,6 +89,18 @@ class FeedbackOut(BaseModel):
     id: int
 
 
+class StoreStateOut(BaseModel):
+    backend: Literal["sqlite", "postgresql"]
+    ok: bool = Field(description="The database answers and no question is waiting to be written")
+    schema_version: int
+    error: str = Field(description="What kind of failure, when not ok (no addresses or paths)")
+    pool_size: int = Field(description="PostgreSQL connections open (0 for SQLite)")
+    pool_available: int
+    questions_pending: int = Field(description="Questions answered while the database was away, not yet written")
+    questions_dropped: int = Field(description="Questions not logged because that queue was full (since start)")
+    questions_written_late: int = Field(description="Questions written from that queue (since start)")
+
+
 class HealthOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     index_loaded: bool
@@ -100,11 +113,13 @@ class HealthOut(BaseModel):
     chunks: int
     built_at: str = ""
     stale: str = Field("", description="Why the index no longer matches the corpus, or empty")
+    store: StoreStateOut = Field(description="The question and feedback database")
 
 
 def responses(ok: int, model: type[BaseModel], *codes: int) -> dict[int | str, dict[str, Any]]:
     """Return the `responses=` of a route: its success model, and its errors as {"error": "..."}."""
-    why = {400: "Body is not valid JSON", 404: "Unknown answer_id", 413: "Request body too large",
-           422: "Invalid request", 429: "Rate limit", 503: "Database unavailable"}
+    why = {400: "Body is not valid JSON", 404: "Unknown answer_id", 409: "This answer already has a vote",
+           413: "Request body too large",
+           422: "Invalid request", 429: "Rate limit", 503: "Database unavailable, or question too complex to answer in time"}
     out: dict[int | str, dict[str, Any]] = {ok: {"model": model}}
     return out | {c: {"model": ErrorOut, "description": why[c]} for c in codes}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from rag import Answer, Citation
 from rag.parse import Document
-from rag.types import Answer, Citation
 
 
 @dataclass
@@ -17,29 +18,81 @@ class Passage:
     before: str
     mark: str
     after: str
+    back: str = ""  # the answer's own address, for the document view's "返回问答"
 
     @property
     def href(self) -> str:
         c = self.citation
-        return f"/doc/{c.doc}?hl={c.start}-{c.end}#hl"
+        back = f"&{urlencode({'back': self.back})}" if self.back else ""
+        return f"/doc/{c.doc}?hl={c.start}-{c.end}{back}#hl"
+
+    @property
+    def repeats(self) -> bool:
+        """Return True when the passage holds nothing beyond the answer (so it is not shown twice)."""
+        return not self.before.strip() and not self.after.strip()
 
 
-def passage(doc: Document, c: Citation) -> Passage:
+def passage(doc: Document, c: Citation, back: str = "") -> Passage:
     s, e = c.context_start or c.start, c.context_end or c.end
     text = doc.text
-    return Passage(c, text[s : c.start], text[c.start : c.end], text[c.end : e])
+    return Passage(c, text[s : c.start], text[c.start : c.end], text[c.end : e], back)
 
 
-def card(answer: Answer, docs: dict[str, Document]) -> dict:
+def answer_url(question: str, previous: str = "", answer_id: str | None = None) -> str:
+    """Return the address of one answer: the question and its context in the query string."""
+    params = {"q": question, **({"previous": previous} if previous else {}), **({"a": answer_id} if answer_id else {})}
+    return "/?" + urlencode(params)
+
+
+def safe_back(back: str | None) -> str:
+    """Return `back` if it is an answer address on this site, else the chat page (no open redirect)."""
+    return back if back and back.startswith("/?") and "\\" not in back and len(back) <= 2000 else "/"
+
+
+def card(answer: Answer, docs: dict[str, Document], previous: str = "", answer_id: str | None = None) -> dict:
     """Return the template context of an answer card."""
+    url = answer_url(answer.question, previous, answer_id)
     shown = answer.citations if answer.rows else answer.citations[:1]
-    passages = [passage(docs[c.doc], c) for c in shown if c.doc in docs] if answer.answered else []
+    back = f"{url}#a-{answer_id}" if answer_id else url
+    passages = [passage(docs[c.doc], c, back) for c in shown if c.doc in docs] if answer.answered else []
     rows = []
+    first: dict[str | None, Passage] = {}
+    for p in passages:
+        first.setdefault(p.citation.project, p)
+    for labels, text in answer.rows:
+        # A merged row (项目一、…、七 say the same) cites and links every project it covers.
+        cites = [first[label] for label in labels if label in first]
+        rows.append({"labels": labels, "text": text, "passages": cites})
+    titles = {c.doc: docs[c.doc].title for c in answer.citations if c.doc in docs}
+    return {"answer": answer, "passages": passages, "rows": rows, "copy_text": copy_text(answer, titles),
+            "url": url, "ask_all": answer_url(answer.question) if answer.carried else "",
+            "id": answer_id, "previous": previous}
+
+
+def copy_text(answer: Answer, titles: dict[str, str]) -> str:
+    """Return the answer with its citations as plain text, naming the guide by its title."""
+    if not answer.answered:
+        return answer.plain_text()
+    def guide(doc: str) -> str:
+        return f"《{titles[doc]}》" if doc in titles else doc
     if answer.rows:
-        for labels, text in answer.rows:
-            cite = next((p for p in passages if p.citation.project == labels[0]), None)
-            rows.append({"labels": labels, "text": text, "passage": cite})
-    return {"answer": answer, "passages": passages, "rows": rows, "copy_text": answer.plain_text()}
+        lines = [f"{'、'.join(labels)}：{text}" for labels, text in answer.rows]
+        if answer.citations:
+            lines.append(f"（出处：{guide(answer.citations[0].doc)}）")
+        return "\n".join(lines)
+    c = answer.citations[0] if answer.citations else None
+    return answer.answer + (f"\n（出处：{guide(c.doc)} {c.label}）" if c else "")
+
+
+def pin(doc: Document, hl: tuple[int, int] | None) -> dict | None:
+    """Return the project and section the highlight sits in, for the document view's pinned label."""
+    if hl is None:
+        return None
+    for pi, p in enumerate(doc.projects, 1):
+        for sec in p.sections:
+            if sec.start <= hl[0] < max(sec.end, sec.start + 1):
+                return {"project": p.label, "title": p.title, "section": sec.heading, "anchor": f"p{pi}-s{sec.number}"}
+    return None
 
 
 @dataclass

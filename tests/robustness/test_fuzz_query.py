@@ -17,7 +17,7 @@ TEXT = st.one_of(
 )
 
 
-def _ask(engine, text: str, previous: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def _ask(engine, text: str, previous: str | None = None) -> None:
     try:
         a = engine.ask(text, previous=previous)
     except ValueError as e:
@@ -33,13 +33,13 @@ def _ask(engine, text: str, previous: str | None = None) -> None:  # type: ignor
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXT, st.one_of(st.none(), TEXT))
-def test_any_text_gives_an_answer_or_a_clear_error(engine, text: str, previous: str | None) -> None:  # type: ignore[no-untyped-def]
+def test_any_text_gives_an_answer_or_a_clear_error(engine, text: str, previous: str | None) -> None:
     _ask(engine, text, previous)
 
 
 @settings(max_examples=5, deadline=None)
 @given(st.integers(min_value=501, max_value=10_000))
-def test_long_pastes_are_refused_clearly(engine, n: int) -> None:  # type: ignore[no-untyped-def]
+def test_long_pastes_are_refused_clearly(engine, n: int) -> None:
     text = ("项目四出资要求" * n)[:n]
     try:
         engine.ask(text)

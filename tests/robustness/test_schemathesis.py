@@ -18,7 +18,7 @@ from tests.conftest import make_settings
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def api_schema(tmp_path_factory: pytest.TempPathFactory):
     from web.app import create_app
 
     mp = pytest.MonkeyPatch()
@@ -29,18 +29,18 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     mp.undo()
 
 
-def test_schema_lists_the_api(api_schema) -> None:  # type: ignore[no-untyped-def]
+def test_schema_lists_the_api(api_schema) -> None:
     paths = {op.ok().path for op in api_schema.get_all_operations()}
     assert {"/api/ask", "/api/search", "/api/feedback", "/healthz"} <= paths
 
 
 @pytest.mark.parametrize("path", ["/api/ask", "/api/search", "/api/feedback", "/healthz"])
-def test_no_server_errors(api_schema, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_server_errors(api_schema, path: str) -> None:
     op = next(o.ok() for o in api_schema.get_all_operations() if o.ok().path == path)
 
     @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
     @given(op.as_strategy())
-    def check(case) -> None:  # type: ignore[no-untyped-def]
+    def check(case) -> None:
         response = case.call()
         assert response.status_code < 500, (case.method, case.path, case.body, response.text[:300])
         if response.status_code >= 400:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.bench import start_server
-from rag.soak import soak
+from rag.bench.soak import soak
 from tests.conftest import make_settings
 
 
@@ -28,6 +28,29 @@ def test_concurrent_asks_and_feedback(tmp_path: Path) -> None:
     assert res["other_errors"] <= 0.005 * res["requests"], res
     assert res["feedback_acked"] > 100
     assert res["stored_exactly_once"], res
+
+
+def test_two_replicas_on_postgres_through_a_restart(pg_cluster, pg_url: str, tmp_path: Path) -> None:
+    """Two replicas, one PostgreSQL, restarted halfway: no 5xx on /api/ask, no acknowledged feedback lost."""
+    s = make_settings(tmp_path)
+    env = os.environ | {"RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir),
+                        "RAG_DATA_DIR": str(s.data_dir), "RAG_RATE_LIMIT": "0", "RAG_EMBED_MODEL": "none",
+                        "RAG_DATABASE_URL": pg_url}
+    procs = []
+    try:
+        for _ in range(2):
+            proc, base, _ = start_server(env, workers=1)
+            procs.append((proc, base))
+        res = soak([b for _, b in procs], pg_url, total=1500, clients=40,
+                   midway=lambda: pg_cluster.restart(down_seconds=2.0))
+    finally:
+        for proc, _ in procs:
+            proc.terminate()
+            proc.wait(timeout=20)
+    assert res["ask_5xx"] == 0, res
+    assert res["other_errors"] <= 0.005 * res["requests"], res
+    assert res["feedback_acked"] > 100 and res["midway_seconds"] >= 2.0
+    assert res["acked_lost"] == 0 and res["stored_twice"] == 0 and res["stored_exactly_once"], res
 
 
 @pytest.mark.parametrize("limit", ["3"])

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 TOKEN = "staff-secret-token"
 
 
-def make_client(engine, data_dir: Path, monkeypatch: pytest.MonkeyPatch, token: str | None = TOKEN,  # type: ignore[no-untyped-def]
+def make_client(engine, data_dir: Path, monkeypatch: pytest.MonkeyPatch, token: str | None = TOKEN,
                 **settings: object) -> TestClient:
     from web.app import create_app
 
@@ -26,7 +26,7 @@ def make_client(engine, data_dir: Path, monkeypatch: pytest.MonkeyPatch, token: 
 
 
 @pytest.fixture()
-def client(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def client(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     original = engine.settings
     with make_client(engine, tmp_path / "data", monkeypatch, rate_limit=0) as c:
         yield c

@@ -7,7 +7,7 @@ import pytest
 from tests.web.conftest import make_client
 
 
-def test_ask_returns_the_answer_json_with_an_id(client) -> None:  # type: ignore[no-untyped-def]
+def test_ask_returns_the_answer_json_with_an_id(client) -> None:
     r = client.post("/api/ask", json={"question": "项目四出资要求"})
     assert r.status_code == 200
     d = r.json()
@@ -16,7 +16,7 @@ def test_ask_returns_the_answer_json_with_an_id(client) -> None:  # type: ignore
     assert {"question", "answered", "answer", "citations", "suggestions", "took_ms"} <= set(d)
 
 
-def test_ask_follow_up_and_top_k(client) -> None:  # type: ignore[no-untyped-def]
+def test_ask_follow_up_and_top_k(client) -> None:
     d = client.post("/api/ask", json={"question": "那项目五呢？", "previous": "项目四出资要求", "top_k": 5}).json()
     assert d["citations"][0]["project"] == "项目五" and d["citations"][0]["section"] == "资助强度"
     assert len(d["citations"]) == 5
@@ -37,18 +37,18 @@ def test_ask_follow_up_and_top_k(client) -> None:  # type: ignore[no-untyped-def
         ({"question": "项目四", "extra": 1}, 422, "extra"),
     ],
 )
-def test_ask_validation(client, body: dict, status: int, needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_ask_validation(client, body: dict, status: int, needle: str) -> None:
     r = client.post("/api/ask", json=body)
     assert r.status_code == status
     assert needle in r.json()["error"]
 
 
-def test_bad_json_is_400(client) -> None:  # type: ignore[no-untyped-def]
+def test_bad_json_is_400(client) -> None:
     r = client.post("/api/ask", content=b'{"question": ', headers={"content-type": "application/json"})
     assert r.status_code == 400 and "JSON" in r.json()["error"]
 
 
-def test_search_ranks_with_each_retrievers_score(client) -> None:  # type: ignore[no-untyped-def]
+def test_search_ranks_with_each_retrievers_score(client) -> None:
     d = client.get("/api/search", params={"q": "培养博士", "k": 3}).json()
     assert len(d["hits"]) == 3
     top = d["hits"][0]
@@ -58,7 +58,7 @@ def test_search_ranks_with_each_retrievers_score(client) -> None:  # type: ignor
     assert client.get("/api/search", params={"q": "x", "k": 0}).status_code == 422
 
 
-def test_feedback_is_stored_and_validated(client) -> None:  # type: ignore[no-untyped-def]
+def test_feedback_is_stored_and_validated(client) -> None:
     aid = client.post("/api/ask", json={"question": "项目四出资要求"}).json()["id"]
     r = client.post("/api/feedback", json={"answer_id": aid, "vote": "down", "comment": "不清楚"})
     assert r.status_code == 201 and r.json()["ok"]
@@ -68,20 +68,20 @@ def test_feedback_is_stored_and_validated(client) -> None:  # type: ignore[no-un
     assert client.post("/api/feedback", json={"answer_id": aid, "vote": "up", "comment": "x" * 2001}).status_code == 422
 
 
-def test_healthz(client) -> None:  # type: ignore[no-untyped-def]
+def test_healthz(client) -> None:
     d = client.get("/healthz").json()
     assert d["index_loaded"] and d["chunks"] == 49 and d["documents"] == 1 and d["mode"] in ("hybrid", "bm25-only")
     assert d["corpus_version"]
 
 
-def test_openapi_and_docs_are_local(client) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_and_docs_are_local(client) -> None:
     schema = client.get("/openapi.json").json()
     assert {"/api/ask", "/api/search", "/api/feedback", "/healthz"} <= set(schema["paths"])
     docs = client.get("/docs")
     assert docs.status_code == 200 and "cdn" not in docs.text.lower()
 
 
-def test_nothing_is_lost_across_restarts(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_lost_across_restarts(engine, tmp_path, monkeypatch) -> None:
     data = tmp_path / "data"
     with make_client(engine, data, monkeypatch, rate_limit=0) as c:
         aid = c.post("/api/ask", json={"question": "项目六组织方式"}).json()["id"]
@@ -91,7 +91,7 @@ def test_nothing_is_lost_across_restarts(engine, tmp_path, monkeypatch) -> None:
         assert c.app.state.store.downvotes()[0]["comment"] == "重启后还在吗"
 
 
-def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
+def test_security_headers(client) -> None:
     for path in ("/", "/healthz", "/doc/2023-chongqing-ai-major-projects-batch1"):
         h = client.get(path).headers
         assert "script-src 'self'" in h["content-security-policy"] and "unsafe-inline" not in h["content-security-policy"]
@@ -99,7 +99,7 @@ def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
         assert h["x-content-type-options"] == "nosniff"
 
 
-def test_body_limit_and_rate_limit(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_body_limit_and_rate_limit(engine, tmp_path, monkeypatch) -> None:
     with make_client(engine, tmp_path / "d", monkeypatch, rate_limit=6) as c:
         big = {"question": "项目四", "previous": "x" * 20000}
         assert c.post("/api/ask", json=big).status_code == 413
@@ -110,10 +110,10 @@ def test_body_limit_and_rate_limit(engine, tmp_path, monkeypatch) -> None:  # ty
         assert c.get("/healthz").status_code == 200  # only answers are limited
 
 
-def test_documented_shapes_match_what_the_api_returns(client) -> None:  # type: ignore[no-untyped-def]
+def test_documented_shapes_match_what_the_api_returns(client) -> None:
     from web.schemas import AskOut, ErrorOut, FeedbackOut, HealthOut, SearchOut
 
-    def same(model, data: dict) -> None:  # type: ignore[no-untyped-def]
+    def same(model, data: dict) -> None:
         model.model_validate(data)
         assert set(data) <= set(model.model_fields), set(data) - set(model.model_fields)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.web.conftest import make_client, soup
 
 
-def test_no_javascript_answers_are_rate_limited_too(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_javascript_answers_are_rate_limited_too(engine, tmp_path, monkeypatch) -> None:
     with make_client(engine, tmp_path / "d", monkeypatch, rate_limit=6) as c:
         codes = [c.post("/", data={"question": "项目四出资要求"}).status_code for _ in range(6)]
         assert codes[:5] == [200] * 5 and codes[-1] == 429
@@ -17,7 +17,7 @@ def test_no_javascript_answers_are_rate_limited_too(engine, tmp_path, monkeypatc
         assert c.get("/").status_code == 200  # the empty chat page costs no answer
 
 
-def test_a_long_chinese_comment_fits_a_form_but_a_huge_form_does_not(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_chinese_comment_fits_a_form_but_a_huge_form_does_not(client) -> None:
     page = soup(client.post("/", data={"question": "项目四出资要求"}).text)
     aid = page.select_one("form.feedback input[name=answer_id]")["value"]
     r = client.post("/feedback", data={"answer_id": aid, "vote": "down", "comment": "中" * 2000},
@@ -29,10 +29,10 @@ def test_a_long_chinese_comment_fits_a_form_but_a_huge_form_does_not(client) -> 
     assert r.headers["content-security-policy"].startswith("default-src 'self'")
 
 
-def test_a_body_without_content_length_is_measured_as_it_arrives(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_without_content_length_is_measured_as_it_arrives(client) -> None:
     # Chunked uploads carry no Content-Length: the guard counts the bytes itself, and a body it
     # let through still reaches the route whole.
-    def chunks(data: bytes, size: int = 1000):  # type: ignore[no-untyped-def]
+    def chunks(data: bytes, size: int = 1000):
         yield from (data[i : i + size] for i in range(0, len(data), size))
 
     small = '{"question": "项目四出资要求"}'.encode()
@@ -45,7 +45,7 @@ def test_a_body_without_content_length_is_measured_as_it_arrives(client) -> None
     assert client.post("/api/ask", json={"question": "项目四出资要求"}).status_code == 200  # still serving
 
 
-def test_the_loaded_heap_is_frozen_at_startup(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_loaded_heap_is_frozen_at_startup(engine, tmp_path, monkeypatch) -> None:
     # Full collections over the engine's ~450k objects stalled a worker for 200 ms (rag bench).
     import gc
 

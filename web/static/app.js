@@ -1,17 +1,86 @@
-// Progressive enhancement: ask without reloading, keep the conversation, copy, feedback.
-// Without this script every form still works through the server.
+// Progressive enhancement: ask without reloading, keep the conversation (session storage) across
+// Back and reload, give each answer its address, copy, feedback, retry.
+// Without this script every form still works through the server (POST-redirect-GET).
 (function () {
   "use strict";
   const form = document.getElementById("ask");
   const box = document.getElementById("question");
   const conv = document.getElementById("conversation");
   const prev = document.getElementById("previous");
+  const newTopic = form ? form.querySelector("a.new-topic") : null;
+  const KEY = "guideqa.conversation.v1";
+  const KEEP = 30;  // answers kept in session storage
+  const BASE_TITLE = "指南问答 GuideQA";
 
-  // The copy button needs this script: it is hidden in the HTML and shown here.
+  // The copy buttons need this script: they are hidden in the HTML and shown here.
   function reveal(root) {
-    root.querySelectorAll("button.copy[hidden]").forEach(function (b) { b.hidden = false; });
+    root.querySelectorAll("button.copy[hidden], button.copy-link[hidden]").forEach(function (b) { b.hidden = false; });
   }
   reveal(document);
+
+  function load() {
+    try { return JSON.parse(sessionStorage.getItem(KEY) || "null"); } catch (err) { return null; }
+  }
+
+  function save() {
+    if (!conv) return;
+    const items = Array.from(conv.querySelectorAll("article.card[data-url]")).slice(-KEEP).map(function (c) {
+      return { id: c.dataset.answerId || "", html: c.outerHTML };
+    });
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify({ items: items, previous: prev ? prev.value : "" }));
+    } catch (err) { /* storage full or refused: the page still works, it just will not survive a reload */ }
+  }
+
+  function parse(html) {
+    const holder = document.createElement("div");
+    holder.innerHTML = html;  // server-rendered and escaped by Jinja2's autoescape
+    return holder.firstElementChild;
+  }
+
+  function follow(card) {
+    // The address and title follow the newest answer; the context chip's state drives 新问题.
+    if (card.dataset.url) history.replaceState(null, "", card.dataset.url);
+    document.title = (card.dataset.asked || "") + " · " + BASE_TITLE;
+    if (prev) prev.value = card.dataset.question || "";
+    if (newTopic) newTopic.hidden = !(prev && prev.value);
+    if (form) form.classList.add("answered");
+  }
+
+  // Restore the conversation of this tab: Back from the document view, or a reload, keeps it.
+  function restore() {
+    if (!conv) return;
+    const state = load();
+    if (!state || !state.items || !state.items.length) { save(); return; }
+    const served = conv.querySelector("article.card[data-url]");
+    const refusal = served ? null : conv.querySelector("article.card");  // an error the server rendered
+    const servedId = served ? served.dataset.answerId : "";
+    const cards = state.items.map(function (it) { return parse(it.html); }).filter(Boolean);
+    const known = cards.some(function (c) { return servedId && c.dataset.answerId === servedId; });
+    conv.textContent = "";
+    cards.forEach(function (c) { conv.appendChild(c); });
+    if (served && !known) conv.appendChild(served);  // a shared link opened in this tab joins the list
+    if (refusal) conv.appendChild(refusal);
+    reveal(conv);
+    if (served && !known) {
+      follow(served);
+    } else if (prev && !served) {
+      prev.value = state.previous || "";
+      if (newTopic) newTopic.hidden = !prev.value;
+    } else if (served) {
+      // Voted without the script, or came back to one answer: that card is the one shown.
+      const voted = served.querySelector("p.thanks");
+      const mine = conv.querySelector('article.card[data-answer-id="' + servedId + '"]');
+      if (voted && mine && !mine.querySelector("p.thanks")) mine.replaceWith(served);
+      if (prev) prev.value = state.previous || "";
+      if (newTopic && prev) newTopic.hidden = !prev.value;
+    }
+    if (conv.children.length && form) form.classList.add("answered");
+    const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    if (target) target.scrollIntoView({ block: "start" });
+    save();
+  }
+  restore();
 
   // navigator.clipboard exists only on https or localhost; an intranet on plain http needs the fallback.
   async function copyText(text) {
@@ -30,65 +99,140 @@
     if (!ok) { throw new Error("copy refused"); }
   }
 
-  async function ask(question) {
+  function errorCard(message, question, previous) {
+    const card = document.createElement("article");
+    card.className = "card card-error";
+    card.setAttribute("role", "alert");
+    const p = document.createElement("p");
+    p.textContent = message;
+    card.appendChild(p);
+    retryButton(card, question, previous);
+    return card;
+  }
+
+  function retryButton(card, question, previous) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "retry";
+    b.textContent = "重试";
+    b.dataset.question = question;
+    b.dataset.previous = previous;
+    card.appendChild(b);
+  }
+
+  let busy = false;
+  async function ask(question, previous) {
     if (!question.trim()) { box.focus(); return; }
+    if (busy) return;
+    busy = true;
+    if (previous === undefined) previous = prev ? prev.value : "";
     const body = new FormData();
     body.set("question", question);
-    body.set("previous", prev ? prev.value : "");
+    body.set("previous", previous);
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    button.textContent = "正在查找…";
+    form.setAttribute("aria-busy", "true");
+    const wait = document.createElement("article");
+    wait.className = "card card-busy";
+    wait.setAttribute("aria-busy", "true");
+    const wq = document.createElement("p");
+    wq.className = "q";
+    wq.textContent = question;
+    const wt = document.createElement("p");
+    wt.textContent = "正在查找…";
+    wait.append(wq, wt);
+    conv.appendChild(wait);
+    wait.scrollIntoView({ block: "nearest" });
+    let card = null;
     try {
       const resp = await fetch("/fragment/answer", { method: "POST", body: body });
       const html = await resp.text();
-      const holder = document.createElement("div");
-      holder.innerHTML = html;  // server-rendered and escaped by Jinja2's autoescape
-      const card = holder.firstElementChild;
-      if (card) {
+      const got = html.trimStart().startsWith("<article") ? parse(html) : null;
+      if (got && resp.ok) {
+        card = got;
         reveal(card);
-        conv.appendChild(card);
-        card.scrollIntoView({ behavior: "smooth", block: "start" });
-        if (resp.ok && prev) prev.value = card.dataset.question || question;
+        wait.replaceWith(card);
+        follow(card);
+        box.value = "";
+        save();
+      } else if (got) {
+        // A refusal the server words (empty question, too fast): the question stays in the box.
+        card = got;
+        if (resp.status !== 422) retryButton(card, question, previous);
+        wait.replaceWith(card);
+      } else {
+        card = errorCard(resp.status >= 500 ? "服务器出错了，没能回答。您的问题还在输入框里，可以重试。"
+          : "没能回答（" + resp.status + "）。您的问题还在输入框里，可以重试。", question, previous);
+        wait.replaceWith(card);
       }
-      box.value = "";
     } catch (err) {
-      const p = document.createElement("p");
-      p.className = "card card-error";
-      p.textContent = "网络错误，请重试。";
-      conv.appendChild(p);
+      card = errorCard("连不上服务器。您的问题还在输入框里，请检查网络后重试。", question, previous);
+      wait.replaceWith(card);
     } finally {
+      busy = false;
       button.disabled = false;
+      button.textContent = "提问";
+      form.removeAttribute("aria-busy");
+      if (card) card.scrollIntoView({ behavior: "smooth", block: "start" });
       box.focus();
     }
   }
 
   if (form && conv) {
     form.addEventListener("submit", function (e) { e.preventDefault(); ask(box.value); });
-    box.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); ask(box.value); }
-    });
   }
 
   document.addEventListener("click", async function (e) {
+    const all = e.target.closest("a.ask-all");
+    if (all && form) {
+      // "✕" on the context chip: the same question, asked of every project.
+      e.preventDefault();
+      ask(all.dataset.question, "");
+      return;
+    }
+    if (newTopic && e.target.closest("a.new-topic")) {
+      e.preventDefault();
+      prev.value = "";
+      newTopic.hidden = true;
+      history.replaceState(null, "", "/");
+      document.title = BASE_TITLE;
+      save();
+      box.focus();
+      return;
+    }
+    const retry = e.target.closest("button.retry");
+    if (retry && form) {
+      const card = retry.closest("article");
+      box.value = retry.dataset.question;
+      card.remove();
+      ask(retry.dataset.question, retry.dataset.previous);
+      return;
+    }
     const link = e.target.closest("a.ask-link");
     if (link && form) {
       e.preventDefault();
       ask(link.textContent);
       return;
     }
-    const copy = e.target.closest("button.copy");
+    const copy = e.target.closest("button.copy, button.copy-link");
     if (copy) {
+      const text = copy.classList.contains("copy-link") ? location.origin + copy.dataset.url : copy.dataset.copy;
+      const label = copy.textContent;
       try {
-        await copyText(copy.dataset.copy);
+        await copyText(text);
         copy.textContent = "已复制";
       } catch (err) {
         copy.textContent = "复制失败";
       }
+      setTimeout(function () { copy.textContent = label; }, 2500);
       return;
     }
     const vote = e.target.closest(".feedback button[name=vote]");
     if (vote) {
       e.preventDefault();
       const fb = vote.closest("form");
+      const card = fb.closest("article");
       const payload = { answer_id: fb.answer_id.value, vote: vote.value, comment: fb.comment.value || null };
       let ok = false;
       try {
@@ -108,13 +252,16 @@
           fb.appendChild(msg);
         }
         msg.textContent = "反馈没有保存，请稍后再试。";
+        vote.focus();
         return;  // the form stays, so nothing typed is lost
       }
       const done = document.createElement("p");
-      done.className = "flash";
+      done.className = "flash thanks";
       done.setAttribute("role", "status");
       done.textContent = "谢谢您的反馈！";
       fb.replaceWith(done);
+      card.focus();  // focus stays on the answer voted on, not the top of the page
+      save();
     }
   });
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -56,15 +58,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], workers: int, timeout: float = 180) -> tuple[subprocess.Popen, str, float]:
+def start_server(env: dict[str, str], workers: int, timeout: float = 180,
+                 port: int | None = None) -> tuple[subprocess.Popen, str, float]:
     """Start `rag serve`; return the process, its URL and seconds until the first 200 from /api/ask."""
     import httpx
 
-    port = free_port()
+    port = port or free_port()
     rag = shutil.which("rag") or str(Path(sys.executable).parent / "rag")
     t = time.perf_counter()
+    # Its own process group: a server that never came up is killed with its workers, which
+    # would otherwise keep the stderr pipe open and block the read below for ever.
     proc = subprocess.Popen([rag, "serve", "--port", str(port), "--workers", str(workers)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     while time.perf_counter() - t < timeout and proc.poll() is None:
         try:
@@ -73,7 +78,7 @@ def start_server(env: dict[str, str], workers: int, timeout: float = 180) -> tup
         except httpx.HTTPError:
             pass
         time.sleep(0.05)
-    proc.kill()
+    _kill_group(proc)
     err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
     raise RuntimeError(f"rag serve gave no 200 from /api/ask within {timeout:.0f} s: {err}")
 
@@ -92,13 +97,20 @@ def settle(proc: subprocess.Popen, timeout: float = 120) -> float:
     return round(time.perf_counter() - t, 2)
 
 
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.wait()
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        _kill_group(proc)
 
 
 def _tree_cpu(pid: int) -> float:

@@ -24,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.benchq import bench_questions, table, verdicts
-from rag.loadgen import run_load, settle, start_server, stop_server  # start_server: also rag.soak's
+from rag.bench.benchq import bench_questions, table, verdicts
+from rag.bench.loadgen import run_load, settle, start_server, stop_server  # start_server: also soak's
 
 if TYPE_CHECKING:
     from rag.engine import Engine
@@ -97,10 +97,10 @@ def warm(engine: Engine, questions: list[str]) -> dict[str, Any]:
 def scale_child(factor: int, backend: str, n: int, work: Path, reuse: bool) -> dict:
     """In a child process: build a factor× corpus's index (or open the one built), measure it."""
     from rag import index as idx
+    from rag.bench.synth import make_scaled_corpus
     from rag.encoder import load_encoder
     from rag.engine import Engine
     from rag.settings import Settings
-    from rag.synth import make_scaled_corpus
 
     s = Settings.from_env(corpus_dir=work / "corpus", index_dir=work / "index", bm25_backend=backend)
     enc = load_encoder(s.embed_model, s.embed_quantize, s.model_cache_dir)
@@ -222,10 +222,3 @@ def run_bench(out: Path, quick: bool = False, echo: Callable[[str], None] = prin
     echo(f"report: {out}")
     return report
 
-
-if __name__ == "__main__":
-    # Child entry: python -m rag.bench scale FACTOR BACKEND N WORKDIR build|reuse → one JSON line.
-    _, cmd, factor, backend, count, workdir, how = sys.argv
-    if cmd != "scale":
-        raise SystemExit(f"unknown command {cmd!r}")
-    print(json.dumps(scale_child(int(factor), backend, int(count), Path(workdir), how == "reuse")))
