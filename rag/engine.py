@@ -296,7 +296,7 @@ class Engine:
             # "project 6's email address": the guide has no 邮箱 at all, whatever else matches.
             # Nothing in the guide is about the missing word, so no section is suggested for it.
             return Answer(question, False, "", [], [], note=f"指南中没有关于“{absent[0]}”的内容。")
-        sign = direction(q.norm) if not labels and hits else 0
+        sign = direction(q.norm) if not labels and hits and not q.conditions else 0
         if sign:
             # 哪个项目……最多: the extreme project(s) with their figure, not every project's row.
             ranked = answer_rank(question, q, hits, ev, self.texts, sign, s.suggestions)
@@ -304,7 +304,10 @@ class Engine:
                 timings.add("extract", t)
                 return ranked
         if not labels and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
-            across = answer_across(question, q, hits, specific(ev, self.titles) if q.cross else ev, self.texts, s)
+            across = answer_across(question, q, hits, ev, self.texts, s)
+            if q.cross and across is not None and not across.answered:
+                # 申报单位需要满足什么条件 of every project: general words alone must not abstain.
+                across = answer_across(question, q, hits, specific(ev, self.titles), self.texts, s)
             if across is not None:
                 timings.add("extract", t)
                 return across

@@ -18,8 +18,9 @@ from rag.types import Answer, Chunk
 from rag.units import asked_dimensions, quantities
 
 # Degree words by direction; 最长/最短 of a period are its largest/smallest too.
-HIGHEST = ("最多", "最高", "最大", "最长", "最久", "最强", "最快", "most", "highest", "largest", "biggest", "longest")
-LOWEST = ("最少", "最低", "最小", "最短", "least", "lowest", "smallest", "fewest", "shortest")
+# English "at least"/"at most" are bounds (conditions), so only "the most"/"the least" rank.
+HIGHEST = ("最多", "最高", "最大", "最长", "最久", "最强", "最快", "the most", "highest", "largest", "biggest", "longest")
+LOWEST = ("最少", "最低", "最小", "最短", "the least", "lowest", "smallest", "fewest", "shortest")
 # "Which project" in the question: without it, 最多 is a bound (项目二最多资助多少).
 WHICH = re.compile(r"哪个|哪一个|哪家|哪项|哪些|which")
 # A project's metric counts when it covers the question at least this share of the best one.

@@ -69,6 +69,7 @@ def test_general_words_leave_a_cross_question() -> None:
 @pytest.mark.parametrize(("q", "sign"), [
     ("哪个项目市级财政资助最多", 1), ("出资最少的是哪个项目", -1), ("哪个项目实施周期最长", 1),
     ("项目二最多资助多少", 0), ("市级财政资助最多多少", 0), ("which project has the most patents", 1),
+    ("which projects require at least 10 patents", 0),
 ])
 def test_superlative_direction(q: str, sign: int) -> None:
     assert direction(normalize(q)) == sign
