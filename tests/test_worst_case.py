@@ -98,7 +98,8 @@ def test_budget_counts_and_abandons() -> None:
 
 
 def test_errors_are_one_hierarchy_with_the_old_names() -> None:
-    from rag import encoder, index, parse, store
+    from rag import encoder, index, parse
+    from web import store
 
     assert parse.ParseError is ParseError and index.IndexError_ is IndexUnavailable
     assert encoder.EncoderUnavailable is EncoderUnavailable and store.StoreError is StoreError
