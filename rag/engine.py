@@ -22,7 +22,7 @@ from rag.answer import (
 )
 from rag.cache import LRU
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
-from rag.lexicon import GENERAL_WORDS, OFF_GUIDE
+from rag.lexicon import GENERAL_WORDS, OFF_GUIDE, SECTION_SYNONYMS
 from rag.normalize import normalize, strip_spaces
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
@@ -54,6 +54,10 @@ FIT_TIE = 0.1
 # MAX_GUIDE_ROWS of them (rows of one answer).
 FANOUT_HITS = 12
 MAX_GUIDE_ROWS = 6
+
+
+# Words that say what kind of answer is wanted (要求, 条件 …), not what it is about.
+_ASKING_WORDS = frozenset(WEAK_SECTION_WORDS) | {w for ws in SECTION_SYNONYMS.values() for w in ws}
 
 
 class UnknownGuide(ValueError):
@@ -128,6 +132,8 @@ class Engine:
         # Each guide's text as evidence is matched: whether a guide says 截止 or 电话 at all.
         self._flat = {d.id: strip_spaces(normalize(d.text)) for d in docs}
         self._has_general = {d.id for d in docs if d.general}
+        self._project_flat = {(d.id, p.number): strip_spaces(normalize(d.text[p.start : p.sections[-1].end]))
+                              for d in docs for p in d.projects if p.sections}
         # Domain groups a question may name (创新药物领域 → 创新药物): their projects, per guide.
         self._groups: dict[str, dict[str, list[int]]] = {}
         for d in docs:
@@ -251,6 +257,10 @@ class Engine:
         if not q.project_numbers and not q.from_end:
             # Words of a project title name that project's guide(s) (an alias in a guide's file too).
             topical = {d for w in q.topic_words for d, _ in self.topics.get(w, ())}
+            titled = self._title_match(q, [d for d in docs if d in named] or docs)
+            if titled and not {d for d, _ in titled} & topical:
+                # Words of a title in the question outweigh an alias (from one guide's file) it also holds.
+                topical = {d for d, _ in titled}
             if topical:
                 return [d for d in docs if d in topical and (d in named or not set(named) & topical)]
         return [d for d in docs if d in named] or docs
@@ -270,13 +280,20 @@ class Engine:
                 for stem, numbers in self._groups.get(d, {}).items():
                     if stem in q.norm:
                         keys |= {(d, n) for n in numbers}
-            if not keys and len(self.documents) > 1:
-                # 算力调度平台那个项目: two or more words of one title, more than any other title has.
-                hits = sorted(((sum(w in q.norm for w in ws), k) for k, ws in self._title_words.items()
-                               if k[0] in scope), reverse=True)
-                if hits and hits[0][0] >= 2 and (len(hits) == 1 or hits[1][0] < hits[0][0]):
-                    keys.add(hits[0][1])
+            if not keys:
+                keys |= self._title_match(q, scope)
         return keys, unknown
+
+    def _title_match(self, q: Query, scope: list[str]) -> set[tuple[str, int]]:
+        """Return the project whose title shares two or more words with the question, more than any other
+        title does (算力调度平台那个项目); only with several guides loaded (one guide's titles name by topic)."""
+        if len(self.documents) < 2:
+            return set()
+        ranked = sorted(((sum(w in q.norm for w in ws), k) for k, ws in self._title_words.items() if k[0] in scope),
+                        reverse=True)
+        if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
+            return {ranked[0][1]}
+        return set()
 
     def ask(self, question: str, previous: str | None = None, top_k: int = 3, mode: str = "hybrid",
             timings: Timings | None = None, doc: str | None = None) -> Answer:
@@ -481,6 +498,16 @@ class Engine:
         hits.remove(best)
         hits.insert(0, best)
         structured = bool(keys) and (bool(q.sections) or (bool(q.weak_sections) and chunk.role in q.weak_sections))
+        if structured:
+            # 项目五的区级财政资助 where project five has none: a word other projects use and this
+            # project never does means it does not say, whatever its section holds.
+            own = self._project_flat.get((doc, chunk.project_no), "")
+            lacking = [t for t in ev.terms if len(t) >= 2 and "|" not in t and not t.isascii() and not t[0].isdigit()
+                       and t not in own and t not in _ASKING_WORDS and self.retriever.idf(t) < self.retriever.max_idf]
+            if lacking:
+                timings.add("extract", t)
+                return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                              note=f"{chunk.project}中没有关于“{lacking[0]}”的内容。")
         whole = ev.coverage(self.texts[chunk.doc][chunk.start : chunk.end] + (chunk.section or ""))
         enough = structured or (keys and not ev.terms) or max(cov, whole) >= s.min_evidence
         timings.add("extract", t)
