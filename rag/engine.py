@@ -349,6 +349,12 @@ class Engine:
         keys, unknown = self._projects(q, scope)
         grouped = not q.project_numbers and any(stem in q.norm for d in scope for stem in self._groups.get(d, {}))
         several = len(q.project_numbers) > 1 and re.search(r"分别|各自|各是|respectively", q.norm) is not None
+        if grouped:  # the group's name chose the projects; it is not asked of their text
+            stems = [st for d in scope for st in self._groups.get(d, {}) if st in q.norm]
+            content = q.content
+            for st in sorted(stems, key=len, reverse=True):
+                content = re.sub(re.escape(st) + r"(?:领域|方向|板块|专题)?", " ", content)
+            q = replace(q, content=content.strip())
         if len(keys) > 1 and not q.cross and (grouped or several):
             q = replace(q, cross=True)  # a domain group, or 项目1和项目2…分别: a row per project
         if (not keys and not unknown and set(scope) & self._has_general
