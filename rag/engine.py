@@ -464,6 +464,11 @@ class Engine:
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note="本指南没有申报须知等总体部分，没有这个问题的答案。")
         flat = self._flat[doc]
+        if general:
+            # 什么时候截止 asked of a general part that gives the window without the word 截止: the
+            # logistics words chose the part; only the rest is evidence.
+            keep = [i for i, t in enumerate(ev.terms) if t in flat or not any(w in t for w in GENERAL_WORDS)]
+            ev = Evidence([ev.terms[i] for i in keep], [ev.weights[i] for i in keep])
         absent = [t for t in ev.terms if any(w in t for w in OFF_GUIDE) and t not in flat and not general]
         if keys and q.sections and not any(h.chunk.role in q.sections for h in hits):
             # 项目3的组织方式 where project 3 has no such section: the guide does not say.
@@ -515,7 +520,8 @@ class Engine:
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                               note=f"{chunk.project}中没有关于“{lacking[0]}”的内容。")
         whole = ev.coverage(self.texts[chunk.doc][chunk.start : chunk.end] + (chunk.section or ""))
-        enough = structured or (keys and not ev.terms) or max(cov, whole) >= s.min_evidence
+        enough = (structured or (keys and not ev.terms) or max(cov, whole) >= s.min_evidence
+                  or (general and not ev.terms and chunk.role == GENERAL))
         timings.add("extract", t)
         if not enough:
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
