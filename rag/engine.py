@@ -27,7 +27,7 @@ from rag.normalize import normalize, strip_spaces
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
 from rag.retrieve import Hit, Retriever, Timings
-from rag.roles import GENERAL
+from rag.roles import GENERAL, ROLE_HEADINGS
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
 from rag.topics import (
@@ -57,7 +57,8 @@ MAX_GUIDE_ROWS = 6
 
 
 # Words that say what kind of answer is wanted (要求, 条件 …), not what it is about.
-_ASKING_WORDS = frozenset(WEAK_SECTION_WORDS) | {w for ws in SECTION_SYNONYMS.values() for w in ws}
+_ASKING_WORDS = (frozenset(WEAK_SECTION_WORDS) | {w for ws in SECTION_SYNONYMS.values() for w in ws}
+                 | {w for ws in ROLE_HEADINGS.values() for w in ws})
 
 
 class UnknownGuide(ValueError):
@@ -514,7 +515,8 @@ class Engine:
             # project never does means it does not say, whatever its section holds.
             own = self._project_flat.get((doc, chunk.project_no), "")
             lacking = [t for t in ev.terms if len(t) >= 2 and "|" not in t and not t.isascii() and not t[0].isdigit()
-                       and t not in own and t not in _ASKING_WORDS and self.retriever.idf(t) < self.retriever.max_idf]
+                       and t not in own and not any(t in w for w in _ASKING_WORDS)
+                       and self.retriever.idf(t) < self.retriever.max_idf]
             if lacking:
                 timings.add("extract", t)
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions),
