@@ -22,12 +22,12 @@ from rag.answer import (
 )
 from rag.cache import LRU
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
-from rag.lexicon import GENERAL_WORDS, OFF_GUIDE, SECTION_SYNONYMS
+from rag.lexicon import GENERAL_WORDS, OFF_GUIDE
 from rag.normalize import normalize, strip_spaces
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
 from rag.retrieve import Hit, Retriever, Timings
-from rag.roles import GENERAL, ROLE_HEADINGS
+from rag.roles import GENERAL
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
 from rag.topics import (
@@ -54,11 +54,6 @@ FIT_TIE = 0.1
 # MAX_GUIDE_ROWS of them (rows of one answer).
 FANOUT_HITS = 12
 MAX_GUIDE_ROWS = 6
-
-
-# Words that say what kind of answer is wanted (要求, 条件 …), not what it is about.
-_ASKING_WORDS = (frozenset(WEAK_SECTION_WORDS) | {w for ws in SECTION_SYNONYMS.values() for w in ws}
-                 | {w for ws in ROLE_HEADINGS.values() for w in ws})
 
 
 class UnknownGuide(ValueError):
@@ -510,17 +505,6 @@ class Engine:
         hits.remove(best)
         hits.insert(0, best)
         structured = bool(keys) and (bool(q.sections) or (bool(q.weak_sections) and chunk.role in q.weak_sections))
-        if structured:
-            # 项目五的区级财政资助 where project five has none: a word other projects use and this
-            # project never does means it does not say, whatever its section holds.
-            own = self._project_flat.get((doc, chunk.project_no), "")
-            lacking = [t for t in ev.terms if len(t) >= 2 and "|" not in t and not t.isascii() and not t[0].isdigit()
-                       and t not in own and not any(t in w for w in _ASKING_WORDS)
-                       and self.retriever.idf(t) < self.retriever.max_idf]
-            if lacking:
-                timings.add("extract", t)
-                return Answer(question, False, "", [], suggestions(hits, s.suggestions),
-                              note=f"{chunk.project}中没有关于“{lacking[0]}”的内容。")
         whole = ev.coverage(self.texts[chunk.doc][chunk.start : chunk.end] + (chunk.section or ""))
         enough = (structured or (keys and not ev.terms) or max(cov, whole) >= s.min_evidence
                   or (general and not ev.terms and chunk.role == GENERAL))

@@ -16,6 +16,7 @@ from rag.lexicon import (
     SPOKEN_REWRITES,
 )
 from rag.normalize import normalize
+from rag.roles import ROLE_HEADINGS
 
 _NUM = "|".join(sorted(NUMERALS, key=len, reverse=True)) + r"|\d{1,2}"
 _ENG = "|".join(sorted(ENGLISH_NUMBERS, key=len, reverse=True))
@@ -65,8 +66,11 @@ CROSS_MARKERS = re.compile(
 CONTENT_SECTION_WORDS = frozenset({"企业", "高校", "大学"})
 # Openers of a follow-up ("what about project 2?", "那项目五呢"): they carry no content.
 FOLLOWUP_OPENERS = re.compile(r"^(?:what about|how about|and for|and|那么|那|还有)\s*")
+# Every heading word of the family names its role too (申报要求 → 申报条件, 支持方式 → 资助强度).
 _SYNONYMS = sorted(
-    ((w, label) for label, words in SECTION_SYNONYMS.items() for w in words), key=lambda p: -len(p[0])
+    dict([*((w, label) for label, words in ROLE_HEADINGS.items() for w in words),
+          *((w, label) for label, words in SECTION_SYNONYMS.items() for w in words)]).items(),
+    key=lambda p: -len(p[0]),
 )
 _GLOSSARY = sorted(ENGLISH_GLOSSARY.items(), key=lambda p: -len(p[0]))
 
