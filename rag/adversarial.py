@@ -23,7 +23,6 @@ from rag.lexicon import (
     SECTION_SYNONYMS,
     SPOKEN_REWRITES,
     STOPWORDS,
-    TOPIC_ALIASES,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +39,22 @@ CONDITIONS = ["不少于", "不超过", "超过", "低于", "至少", "以上", 
 PROJECT_FORMS = ["项目{}", "第{}个项目", "{}号项目", "第{}项", "倒数第{}个项目", "project {}", "p{}", "第 {} 个 的 那 个 项目"]
 
 
+def _topic_words() -> list[str]:
+    """Return the loaded guides' topic aliases and their targets (the corpus's aliases files)."""
+    from rag.aliases import SUFFIX, load_aliases
+    from rag.settings import Settings
+
+    words: set[str] = set()
+    corpus = Settings.from_env().corpus_dir
+    for path in sorted(corpus.glob("*" + SUFFIX)) if corpus.is_dir() else []:
+        try:
+            topics = load_aliases(path).topics
+        except ValueError:
+            continue  # a broken aliases file is the build's to report, not the bench's
+        words |= set(topics) | set(topics.values())
+    return sorted(words)
+
+
 def word_tables() -> dict[str, list[str]]:
     """Return the families of pieces hostile questions are built from (the product's own words)."""
     sections = sorted({w for words in SECTION_SYNONYMS.values() for w in words} | set(SECTION_SYNONYMS))
@@ -47,7 +62,7 @@ def word_tables() -> dict[str, list[str]]:
     return {
         "stopword": sorted(STOPWORDS),
         "section": sections,
-        "topic": sorted(set(TOPIC_ALIASES) | set(TOPIC_ALIASES.values())),
+        "topic": _topic_words() or sections,
         "glossary": sorted(ENGLISH_GLOSSARY),
         "spoken": sorted(SPOKEN_REWRITES),
         "numeral": numerals + [ch for s in NUMERAL_SCRIPTS for ch in s],

@@ -59,6 +59,12 @@ class QuestionTooComplex(QuestionError):
     exit_code = 1
 
 
+class UnknownGuide(QuestionError):
+    """A question was scoped to a guide that is not loaded; the message lists those that are."""
+
+    http_status = 404
+
+
 class StoreError(GuideQAError, RuntimeError):
     """The database cannot be written or read; the message says so plainly."""
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.aliases import Aliases, aliases_path, load_aliases
 from rag.encoder import Encoder
 from rag.errors import IndexUnavailable
 from rag.ingest import corpus_files, load_document
@@ -28,7 +29,7 @@ from rag.settings import Settings
 from rag.tokenize import Tokenizer, guide_words
 from rag.types import Chunk, Clause
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 Progress = Callable[[str, int, int], None]
 
 
@@ -41,6 +42,9 @@ def corpus_hash(corpus_dir: Path) -> str:
     h = hashlib.sha256()
     for f in corpus_files(corpus_dir):
         h.update(f.name.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+        extra = aliases_path(f)
+        if extra.is_file():  # staff editing a guide's aliases file makes the index stale too
+            h.update(extra.name.encode() + b"\0" + hashlib.sha256(extra.read_bytes()).digest())
     return h.hexdigest()
 
 
@@ -83,14 +87,17 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
         raise IndexError_(f"no guides in {settings.corpus_dir}: add one with `rag add FILE`")
     t0 = time.perf_counter()
     docs: list[Document] = []
+    aliases = Aliases()
     for i, f in enumerate(files):
         docs.append(load_document(f))
+        aliases.update(load_aliases(aliases_path(f)))
         step("parse", i + 1, len(files))
     chunks = [c for d in docs for c in d.chunks()]
     words = guide_words(
         [p.title for d in docs for p in d.projects],
         [c.section or "" for c in chunks],
         [cl.text for c in chunks for cl in c.clauses],
+        [*aliases.topics, *aliases.topics.values(), *aliases.terms.values()],
     )
     tok = Tokenizer(settings.tokenizer, words)
     # BM25 ranks clauses, not whole sections: a long 考核指标 section would otherwise lose to
@@ -107,6 +114,7 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
     tmp = root / "builds" / f".tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
     (tmp / "documents.json").write_text(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
+    (tmp / "aliases.json").write_text(json.dumps(aliases.to_dict(), ensure_ascii=False))
     (tmp / "tokens.json").write_text(json.dumps({"words": sorted(words), "tokens": tokens, "owners": owners}, ensure_ascii=False))
     if encoder is not None:
         import faiss
@@ -197,13 +205,14 @@ def load_documents(build_dir: Path) -> list[Document]:
     raw = json.loads((build_dir / "documents.json").read_text())
     docs = []
     for d in raw:
+        def section(s: dict) -> Section:
+            return Section(s["number"], s["heading"], s["start"], s["end"], [Clause(**c) for c in s["clauses"]],
+                           s.get("role"))
+
         projects = [
-            Project(
-                p["label"], p["title"], p["start"], p["end"],
-                [Section(s["number"], s["heading"], s["start"], s["end"], [Clause(**c) for c in s["clauses"]])
-                 for s in p["sections"]],
-            )
+            Project(p["label"], p["title"], p["start"], p["end"], [section(s) for s in p["sections"]],
+                    p.get("number", 0), p.get("group"))
             for p in d["projects"]
         ]
-        docs.append(Document(d["id"], d["title"], d["text"], projects))
+        docs.append(Document(d["id"], d["title"], d["text"], projects, [section(s) for s in d.get("general", [])]))
     return docs

@@ -37,13 +37,14 @@ def _executor() -> ThreadPoolExecutor:
     return _pool
 
 
-async def answer(engine: Engine, question: str, previous: str | None = None, top_k: int = 3) -> Answer:
+async def answer(engine: Engine, question: str, previous: str | None = None, top_k: int = 3,
+                 doc: str | None = None) -> Answer:
     """Return the engine's answer; raise QuestionError (bad input) or QuestionTooComplex (over budget)."""
-    hit = engine.ask_cached(question, previous, top_k)
+    hit = engine.ask_cached(question, previous, top_k, doc=doc)
     if hit is not None:
         return hit
     loop = asyncio.get_running_loop()
-    job = loop.run_in_executor(_executor(), functools.partial(engine.ask, question, previous=previous, top_k=top_k))
+    job = loop.run_in_executor(_executor(), functools.partial(engine.ask, question, previous=previous, top_k=top_k, doc=doc))
     budget = engine.settings.answer_budget_s
     if not budget:
         return await job

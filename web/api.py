@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from rag.errors import QuestionTooComplex, StoreError
+from rag.errors import QuestionTooComplex, StoreError, UnknownGuide
 from web import answering
 from web.app_state import client_of, engine_of, log_of, store_of, templates_of
 from web.redact import without_paths
@@ -24,15 +24,17 @@ def error(status: int, message: str) -> JSONResponse:
 
 
 @router.post("/api/ask", summary="Answer a question with cited verbatim clauses",
-             responses=responses(200, AskOut, 400, 413, 422, 429, 503))
+             responses=responses(200, AskOut, 400, 404, 413, 422, 429, 503))
 async def ask(body: AskIn, request: Request) -> JSONResponse:
     # Cached answers inline on the event loop, new ones on two answer threads under the time
     # budget (web/answering.py): no question holds the worker.
     engine = engine_of(request)
     try:
-        ans = await answering.answer(engine, body.question, body.previous, body.top_k or 3)
+        ans = await answering.answer(engine, body.question, body.previous, body.top_k or 3, body.doc or None)
     except QuestionTooComplex as e:
         return error(503, str(e))
+    except UnknownGuide as e:
+        return error(404, str(e))
     except ValueError as e:
         return error(422, str(e))
     # Written now, or queued while the database is away (web/store/questionlog.py): never a 5xx.
@@ -45,12 +47,16 @@ async def ask(body: AskIn, request: Request) -> JSONResponse:
 
 
 @router.get("/api/search", summary="Ranked passages with each retriever's score and rank",
-            responses=responses(200, SearchOut, 422))
+            responses=responses(200, SearchOut, 404, 422))
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=500)],
-           k: Annotated[int, Query(ge=1, le=50)] = 10) -> JSONResponse:
+           k: Annotated[int, Query(ge=1, le=50)] = 10,
+           doc: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
     if not q.strip():
         return error(422, "q 不能为空 (q is empty)")
-    hits = engine_of(request).search(q, k)
+    try:
+        hits = engine_of(request).search(q, k, doc=doc or None)
+    except UnknownGuide as e:
+        return error(404, str(e))
     return JSONResponse({"query": q, "hits": [h.to_dict() for h in hits]})
 
 
