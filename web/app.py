@@ -39,12 +39,14 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     install_guards(app, settings)
 
-    from web import api, pages, staff
+    from web import api, guides, pages, staff, staff_guides
 
     api.install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(staff.router)
+    app.include_router(staff_guides.router)
+    app.include_router(guides.router)
     return app
 
 

@@ -17,14 +17,14 @@ EXAMPLES = ["项目四出资要求", "卫星互联网项目要培养几个博士
             "智驾项目谁能申报", "申报截止时间是什么时候"]
 
 
-def _answer(request: Request, question: str, previous: str | None) -> dict:
-    """Ask, log and return the card context, or an error message for the page."""
+def _answer(request: Request, question: str, previous: str | None, doc: str = "") -> dict:
+    """Ask (within one guide when `doc` names one), log and return the card context, or an error."""
     engine = engine_of(request)
     try:
-        ans = engine.ask(question, previous=previous or None)
+        ans = engine.ask(question, previous=previous or None, doc=doc or None)
     except ValueError as e:
         return {"error": str(e), "question": question}
-    ctx = card(ans, engine.documents)
+    ctx = card(ans, engine.documents) | {"doc": doc}
     try:
         ctx["id"] = store_of(request).log_answer(ans, previous, client_of(request))
     except StoreError:
@@ -38,33 +38,56 @@ def _context(result: dict | None) -> str:
     return (a.resolved or a.question) if a else ""
 
 
-def _chat(request: Request, result: dict | None = None, flash: str = "", status: int = 200) -> Response:
+def _chat(request: Request, result: dict | None = None, flash: str = "", status: int = 200, doc: str = "") -> Response:
+    engine = engine_of(request)
+    guides = [(d.id, d.title) for d in engine.documents.values()]
     return templates_of(request).TemplateResponse(
         request, "chat.html",
-        {"examples": EXAMPLES, "result": result, "flash": flash, "status": engine_of(request).status(),
-         "previous": _context(result)},
+        {"examples": EXAMPLES, "result": result, "flash": flash, "status": engine.status(),
+         "previous": _context(result), "guides": guides, "doc": doc,
+         "doc_title": engine.documents[doc].title if doc else ""},
         status_code=status,
     )
 
 
+def _unknown_guide(request: Request, doc: str) -> Response | None:
+    """Return a 404 page when `doc` names no loaded guide ("" means all guides)."""
+    if not doc or doc in engine_of(request).documents:
+        return None
+    return templates_of(request).TemplateResponse(
+        request, "message.html", {"title": "找不到指南", "message": f"没有编号为 “{doc[:100]}” 的指南。",
+                                  "link": ("/guides", "查看指南目录")}, status_code=404)
+
+
 @router.get("/", response_class=HTMLResponse)
-def chat(request: Request, q: str | None = None, previous: str | None = None, thanks: int = 0) -> Response:
-    result = _answer(request, q, previous) if q is not None else None
-    return _chat(request, result, "谢谢您的反馈！" if thanks else "", 422 if result and "error" in result else 200)
+def chat(request: Request, q: str | None = None, previous: str | None = None, thanks: int = 0,
+         doc: str = "") -> Response:
+    unknown = _unknown_guide(request, doc)
+    if unknown:
+        return unknown
+    result = _answer(request, q, previous, doc) if q is not None else None
+    return _chat(request, result, "谢谢您的反馈！" if thanks else "", 422 if result and "error" in result else 200, doc)
 
 
 @router.post("/", response_class=HTMLResponse)
 def chat_form(request: Request, question: Annotated[str, Form()] = "",
-              previous: Annotated[str, Form()] = "") -> Response:
-    result = _answer(request, question, previous[:500])
-    return _chat(request, result, status=422 if "error" in result else 200)
+              previous: Annotated[str, Form()] = "", doc: Annotated[str, Form()] = "") -> Response:
+    unknown = _unknown_guide(request, doc)
+    if unknown:
+        return unknown
+    result = _answer(request, question, previous[:500], doc)
+    return _chat(request, result, status=422 if "error" in result else 200, doc=doc)
 
 
 @router.post("/fragment/answer", response_class=HTMLResponse)
 def fragment(request: Request, question: Annotated[str, Form()] = "",
-             previous: Annotated[str, Form()] = "") -> Response:
+             previous: Annotated[str, Form()] = "", doc: Annotated[str, Form()] = "") -> Response:
     """Return one rendered answer card, for the page's script to append."""
-    result = _answer(request, question, previous[:500])
+    if doc and doc not in engine_of(request).documents:
+        result = {"error": f"没有编号为 “{doc[:100]}” 的指南 (unknown guide)"}
+        return templates_of(request).TemplateResponse(request, "_answer_card.html", {"result": result},
+                                                      status_code=404)
+    result = _answer(request, question, previous[:500], doc)
     return templates_of(request).TemplateResponse(
         request, "_answer_card.html", {"result": result}, status_code=422 if "error" in result else 200)
 
