@@ -104,7 +104,11 @@ class Reindexer:
 
         def change() -> Callable[[], None]:
             kept = remove_file(doc, self.settings.corpus_dir, self.settings.data_dir / "removed")
-            return lambda: restore_file(kept, self.settings.corpus_dir, path.name)
+
+            def undo() -> None:
+                restore_file(kept, self.settings.corpus_dir, path.name)
+
+            return undo
 
         return self._start("remove", path, change, current, install, lambda: None)
 
