@@ -209,7 +209,7 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
 
 def citation(chunk: Chunk, doc_text: str, start: int, end: int, score: float) -> Citation:
     return Citation(chunk.doc, chunk.project, chunk.project_title, chunk.section, doc_text[start:end], start, end,
-                    score, chunk.start, chunk.end)
+                    score, chunk.start, chunk.end, chunk.doc_title)
 
 
 def suggestions(hits: list[Hit], n: int) -> list[str]:

@@ -28,7 +28,7 @@ from rag.retrieve import Hit, Retriever, Timings
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
 from rag.topics import project_number, topic_words
-from rag.types import Answer
+from rag.types import Answer, Guide, GuideProject
 
 log = logging.getLogger("rag")
 # How many top passages compete on evidence for the answer: one project's seven sections, so a
@@ -160,6 +160,25 @@ class Engine:
         except Exception as e:  # keep serving what works; the log says why
             log.error("new index not loaded, still serving %s: %s", self.build_dir.name, e)
             return self
+
+    def guides(self) -> list[Guide]:
+        """Return every loaded guide: title, general part, and each project's funding and period clauses."""
+        from rag.roles import FUNDING, PERIOD
+
+        out = []
+        for doc in self.documents.values():
+            mine = [c for c in self.chunks if c.doc == doc.id]
+            text = self.texts[doc.id]
+            general = [citation(c, text, c.start, c.end, 0.0) for c in mine if c.project is None]
+            projects = []
+            for p in doc.projects:
+                own = [c for c in mine if c.project == p.label]
+                pick = {role: next((c for c in own if c.role == role), None) for role in (FUNDING, PERIOD)}
+                projects.append(GuideProject(
+                    p.label, p.number, p.title, p.group,
+                    *(citation(c, text, c.start, c.end, 0.0) if c else None for c in pick.values())))
+            out.append(Guide(doc.id, doc.title, general, projects))
+        return out
 
     def search(self, q: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
         """Return the k best chunks for a query with each retriever's score and rank."""

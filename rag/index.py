@@ -27,7 +27,7 @@ from rag.settings import Settings
 from rag.tokenize import Tokenizer, guide_words
 from rag.types import Chunk, Clause
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 Progress = Callable[[str, int, int], None]
 
 
@@ -197,13 +197,14 @@ def load_documents(build_dir: Path) -> list[Document]:
     raw = json.loads((build_dir / "documents.json").read_text())
     docs = []
     for d in raw:
+        def section(s: dict) -> Section:
+            return Section(s["number"], s["heading"], s["start"], s["end"], [Clause(**c) for c in s["clauses"]],
+                           s.get("role"))
+
         projects = [
-            Project(
-                p["label"], p["title"], p["start"], p["end"],
-                [Section(s["number"], s["heading"], s["start"], s["end"], [Clause(**c) for c in s["clauses"]])
-                 for s in p["sections"]],
-            )
+            Project(p["label"], p["title"], p["start"], p["end"], [section(s) for s in p["sections"]],
+                    p.get("number", 0), p.get("group"))
             for p in d["projects"]
         ]
-        docs.append(Document(d["id"], d["title"], d["text"], projects))
+        docs.append(Document(d["id"], d["title"], d["text"], projects, [section(s) for s in d.get("general", [])]))
     return docs

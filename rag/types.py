@@ -30,6 +30,10 @@ class Chunk:
     start: int
     end: int
     clauses: tuple[Clause, ...] = ()
+    # The project's number (项目四 and 项目4 are both 4; 0 for the general part) and the
+    # section's role (rag.roles: 支持强度 → 资助强度; 总则 for the general part).
+    project_no: int = 0
+    role: str | None = None
 
     @property
     def label(self) -> str:
@@ -53,6 +57,8 @@ class Citation:
     # The whole section the span sits in, so a page can show it in context.
     context_start: int = 0
     context_end: int = 0
+    # The guide's title, so an answer drawn from several guides says which one each row is from.
+    doc_title: str = ""
 
     @property
     def label(self) -> str:
@@ -117,3 +123,25 @@ class Answer:
         cite = self.citations[0] if self.citations else None
         where = f"\n（出处：{cite.doc} · {cite.label}）" if cite else ""
         return self.answer + where
+
+
+@dataclass
+class GuideProject:
+    """One project of a guide, for the guides overview: its title and key clauses."""
+
+    label: str  # as the guide writes it: 项目四, 项目4
+    number: int
+    title: str
+    group: str | None  # the domain group it sits under (创新药物领域), if the guide has groups
+    funding: Citation | None  # the funding-role section (资助强度 / 支持强度 …)
+    period: Citation | None  # the period-role section (实施周期 / 执行期限 …)
+
+
+@dataclass
+class Guide:
+    """One loaded guide: its id (file stem), title, general part and projects."""
+
+    doc: str
+    title: str
+    general: list[Citation]  # the general part's sections (申报须知 …), project None
+    projects: list[GuideProject]
