@@ -170,7 +170,7 @@ def preview(uploads: Path, token: str, corpus_dir: Path) -> Preview:
             pv.line_no, pv.line_text = int(m.group(1)), lines[int(m.group(1)) - 1].strip()[:200]
         return pv
     pv.title = doc.title
-    pv.general = [getattr(s, "heading", str(s)) for s in getattr(doc, "general", [])]
+    pv.general = [s.heading for s in doc.general]
     for p in doc.projects:
         for s in p.sections:
             if s.heading not in pv.headings:

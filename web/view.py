@@ -46,7 +46,7 @@ def card(answer: Answer, docs: dict[str, Document]) -> dict:
 class Block:
     """One heading or paragraph of the document view; `mark` splits it around the highlight."""
 
-    kind: str  # "project" | "section" | "text"
+    kind: str  # "general" | "group" | "project" | "section" | "text"
     anchor: str
     heading: str
     before: str
@@ -78,13 +78,31 @@ def blocks(doc: Document, hl: tuple[int, int] | None) -> list[Block]:
         return t[start:s], t[s:e], t[e:end]
 
     out: list[Block] = []
-    first = doc.projects[0].start if doc.projects else len(doc.text)
+    # The title lines come first, then the general part (一、总体要求 …), then the projects.
+    first = _heading_start(doc.text, doc.general[0].start) if doc.general else (
+        _line_start(doc.text, doc.projects[0].start) if doc.projects else len(doc.text))
     pre = doc.text[:first].strip()
     if pre:
         out.append(Block("text", "intro", "", pre, "", ""))
+    for g in doc.general:
+        out.append(Block("general", f"g{g.number}", g.heading, *split(g.start, g.end)))
+    group = None
     for pi, p in enumerate(doc.projects, 1):
+        if p.group and p.group != group:
+            group = p.group
+            out.append(Block("group", f"grp{pi}", p.group, "", "", ""))
         out.append(Block("project", f"p{pi}", f"{p.label}：{p.title}", "", "", ""))
         for sec in p.sections:
             out.append(Block("section", f"p{pi}-s{sec.number}", f"{sec.number}.{sec.heading}",
                              *split(sec.start, sec.end)))
     return out
+
+
+def _line_start(text: str, i: int) -> int:
+    return text.rfind("\n", 0, i) + 1
+
+
+def _heading_start(text: str, body: int) -> int:
+    """Return where the heading of a body starting at `body` begins: its own line, or the line before."""
+    start = _line_start(text, body)
+    return _line_start(text, start - 1) if start == body and start > 0 else start
