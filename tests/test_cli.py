@@ -105,6 +105,16 @@ def test_remove_takes_a_guide_out_and_keeps_its_file(run, tmp_path: Path, monkey
         assert "Traceback" not in r.output + r.stderr
 
 
+def test_add_takes_the_shared_second_guide(run) -> None:  # type: ignore[no-untyped-def]
+    second = Path(__file__).resolve().parents[2] / "shared" / "corpus-extra" / "2024-chongqing-biomedicine-major-projects.txt"
+    if not second.exists():
+        pytest.skip("../shared is not beside the checkout")
+    r = run("add", str(second))
+    assert r.exit_code == 0 and second.name in r.output
+    r = run("build")
+    assert r.exit_code == 0 and "from 2 guide(s)" in r.output
+
+
 def test_eval_writes_report_and_gates(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     qs = tmp_path / "q.jsonl"
     rows = [

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from rag.encoder import HashEncoder
 from tests.conftest import ROOT, make_settings
-from tests.test_ingest import GUIDE_TEXT
+from tests.test_ingest import GUIDE_TEXT, LINES, make_pdf
 from tests.web.conftest import TOKEN, soup
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -176,6 +176,25 @@ def test_an_unparseable_upload_shows_the_refusal_and_its_line(staff) -> None:  #
     assert client.post(f"/staff/guides/upload/{token}/confirm").status_code == 422  # refused again, not added
     assert client.post(f"/staff/guides/upload/{token}/discard", follow_redirects=False).status_code == 303
     assert client.get(f"/staff/guides/upload/{token}").status_code == 404
+
+
+@pytest.mark.parametrize("ext", [".pdf", ".docx"])
+def test_pdf_and_docx_uploads_preview_like_text(staff, tmp_path: Path, ext: str) -> None:  # type: ignore[no-untyped-def]
+    client, _ = staff
+    path = tmp_path / f"guide{ext}"
+    if ext == ".pdf":
+        make_pdf(path, LINES)
+    else:
+        import docx
+
+        d = docx.Document()
+        for line in LINES:
+            d.add_paragraph(line)
+        d.save(str(path))
+    r = upload(client, path.name, path.read_bytes())
+    assert r.status_code == 200
+    table = soup(r.text).select_one("table.matrix")
+    assert [th.text for th in table.select("thead th")][1:] == HEADINGS and len(table.select("tbody tr")) == 2
 
 
 @pytest.mark.parametrize(("name", "data", "status"), [
