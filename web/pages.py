@@ -24,7 +24,8 @@ def _answer(request: Request, question: str, previous: str | None, doc: str = ""
         ans = engine.ask(question, previous=previous or None, doc=doc or None)
     except ValueError as e:
         return {"error": str(e), "question": question}
-    ctx = card(ans, engine.documents) | {"doc": doc}
+    # With several guides loaded and none chosen, each citation names its guide.
+    ctx = card(ans, engine.documents) | {"doc": doc, "many": len(engine.documents) > 1}
     try:
         ctx["id"] = store_of(request).log_answer(ans, previous, client_of(request))
     except StoreError:
