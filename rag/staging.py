@@ -130,12 +130,12 @@ def staged_file(uploads: Path, token: str) -> tuple[Path, dict]:
 def pending(uploads: Path) -> list[tuple[str, dict]]:
     """Return the staged uploads (token, metadata), oldest first."""
     out = []
-    for folder in sorted(uploads.iterdir(), key=lambda p: p.stat().st_mtime) if uploads.is_dir() else []:
+    for folder in uploads.iterdir() if uploads.is_dir() else []:
         try:
             out.append((folder.name, staged_file(uploads, folder.name)[1]))
-        except KeyError:
+        except KeyError:  # half-written, or discarded meanwhile
             continue
-    return out
+    return sorted(out, key=lambda item: item[1]["uploaded_at"])
 
 
 def discard(uploads: Path, token: str) -> None:

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from rag.engine import Engine
+from rag.reindex import Reindexer
 from rag.settings import Settings
 from rag.store import Store
 from web.app_state import EngineHolder, settle_heap
@@ -36,6 +37,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.store = Store(settings.data_dir)
     app.state.staff_token = os.environ.get("RAG_STAFF_TOKEN", "")
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.reindexer = Reindexer(settings)  # staff add/remove guides: rebuilds in the background
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     install_guards(app, settings)
 

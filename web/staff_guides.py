@@ -25,10 +25,7 @@ def _uploads(request: Request):  # type: ignore[no-untyped-def]
 
 
 def _reindexer(request: Request) -> Reindexer:
-    state = request.app.state
-    if getattr(state, "reindexer", None) is None:
-        state.reindexer = Reindexer(state.settings)
-    return state.reindexer
+    return request.app.state.reindexer
 
 
 def _see(path: str) -> Response:

@@ -83,12 +83,13 @@ def test_pick_a_guide_ask_in_it_and_open_the_catalogue(server: str, browser) -> 
     card.wait_for()
     assert "区级财政资助不超过 500 万元" in card.locator(".answer-text").inner_text()
     assert card.locator(".badge").first.inner_text() == "项目4 · 支持强度"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # the header and the picker above the answer
+    page.screenshot(path=str(SHOTS / "guides-picker.png"))
     page.fill("#question", "实施周期呢？")
     page.keyboard.press("Enter")
     page.locator("article.card").nth(1).wait_for()
     assert page.locator("article.card").nth(1).locator(".badge").first.inner_text() == "项目4 · 实施年限"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "guides-picker.png"))
     # The choice lives in the address: a reload keeps it.
     page.reload()
     assert page.locator("#doc").input_value() == SECOND
@@ -99,7 +100,7 @@ def test_pick_a_guide_ask_in_it_and_open_the_catalogue(server: str, browser) -> 
     assert page.locator("h1").inner_text() == SECOND_TITLE
     page.goto(server + "/guides")
     assert page.locator("section.guide").count() == 2
-    page.screenshot(path=str(SHOTS / "guides-catalogue.png"))
+    page.screenshot(path=str(SHOTS / "guides-catalogue.png"), full_page=True)
     funding = page.locator(f"#g-{SECOND} table.overview tbody tr").filter(has_text="项目4").locator("td a").first
     text = funding.inner_text()
     funding.click()
@@ -139,7 +140,7 @@ def test_staff_add_then_remove_a_guide(server: str, browser, tmp_path: Path) -> 
     page.click("text=确认添加并重建索引")
     page.wait_for_url("**/staff/guides/jobs/*")
     # The status page's script follows the rebuild until the new index is in service.
-    page.wait_for_function("document.getElementById('job').dataset.state !== 'running'", timeout=240_000)
+    page.locator("#job:not([data-state=running])").wait_for(timeout=240_000)
     assert page.locator("#job-status").inner_text().startswith("完成")
     assert httpx.get(server + "/healthz").json()["documents"] == 3
     page.goto(server + "/?doc=2024-测试市智能制造专项&q=工业视觉质检平台的资助强度")
@@ -148,7 +149,7 @@ def test_staff_add_then_remove_a_guide(server: str, browser, tmp_path: Path) -> 
     page.goto(server + "/staff/guides")
     page.click("a[href='/staff/guides/remove/2024-测试市智能制造专项']")
     page.click("text=确认删除")
-    page.wait_for_function("document.getElementById('job').dataset.state !== 'running'", timeout=240_000)
+    page.locator("#job:not([data-state=running])").wait_for(timeout=240_000)
     assert page.locator("#job-status").inner_text().startswith("完成")
     assert httpx.get(server + "/healthz").json()["documents"] == 2
     page.close()

@@ -148,3 +148,8 @@ def test_unscoped_answers_name_their_guide(two) -> None:  # type: ignore[no-unty
     assert card.select_one(".dtitle").text.strip("《》") == SECOND_TITLE
     scoped = soup(two.get("/", params={"q": "ADC 定点偶联平台的支持强度", "doc": SECOND}).text)
     assert not scoped.select_one("article.card .dtitle")  # the header already says which guide
+
+
+def test_with_one_guide_cards_do_not_repeat_its_name(client) -> None:  # type: ignore[no-untyped-def]
+    card = soup(client.get("/", params={"q": "项目四出资要求"}).text).select_one("article.card")
+    assert "3000" in card.select_one(".answer-text").text and not card.select_one(".dtitle")
