@@ -35,11 +35,21 @@ def card(answer: Answer, docs: dict[str, Document]) -> dict:
     shown = answer.citations if answer.rows else answer.citations[:1]
     passages = [passage(docs[c.doc], c) for c in shown if c.doc in docs] if answer.answered else []
     rows = []
-    if answer.rows:
-        for labels, text in answer.rows:
-            cite = next((p for p in passages if p.citation.project == labels[0]), None)
-            rows.append({"labels": labels, "text": text, "passage": cite})
+    titles = {d.title for d in docs.values()}
+    for labels, text in answer.rows:
+        cite = next((p for p in passages if _labels(p.citation, labels[0])), None)
+        # Rows from several guides are labelled "title · 项目四 …": show the title once per row.
+        heads = [label.split(" · ", 1) for label in labels]
+        guide = heads[0][0] if all(len(h) == 2 and h[0] == heads[0][0] in titles for h in heads) else ""
+        rows.append({"labels": [h[1] for h in heads] if guide else labels, "guide": guide, "text": text,
+                     "passage": cite})
     return {"answer": answer, "passages": passages, "rows": rows, "copy_text": answer.plain_text()}
+
+
+def _labels(c: Citation, label: str) -> bool:
+    """Return whether a row label (项目四, or the guide's title · 项目四 [· 资助强度]) names this citation."""
+    return label in (c.project, f"{c.doc_title} · {c.project}", f"{c.doc_title} · {c.project} · {c.section}",
+                     f"{c.project} · {c.section}")
 
 
 @dataclass

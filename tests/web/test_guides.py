@@ -153,3 +153,11 @@ def test_unscoped_answers_name_their_guide(two) -> None:  # type: ignore[no-unty
 def test_with_one_guide_cards_do_not_repeat_its_name(client) -> None:  # type: ignore[no-untyped-def]
     card = soup(client.get("/", params={"q": "项目四出资要求"}).text).select_one("article.card")
     assert "3000" in card.select_one(".answer-text").text and not card.select_one(".dtitle")
+
+
+def test_a_question_several_guides_answer_gets_a_row_per_guide(two) -> None:  # type: ignore[no-untyped-def]
+    rows = soup(two.get("/", params={"q": "项目四出资要求"}).text).select("article.card table.rows tbody tr")
+    got = {r.select_one(".dtitle").text: (r.td.get_text(strip=True), urlsplit(r.select_one("a.badge")["href"]).path)
+           for r in rows}
+    assert got[SECOND_TITLE] == (SECOND_TITLE + "项目4 · 支持强度", f"/doc/{SECOND}")
+    assert got["2023 年重庆市人工智能重大专项第一批项目申报指南"][1] == f"/doc/{FIRST}"
