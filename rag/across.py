@@ -40,11 +40,11 @@ def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts:
     if not section and ev.terms:
         # 哪些项目的经济效益含降本增效: no section word, so the section holding the words best.
         pool = hits[:CROSS_POOL]
-        section = max(pool, key=lambda h: ev.coverage(h.chunk.text + (h.chunk.section or ""))).chunk.section or ""
+        section = max(pool, key=lambda h: ev.coverage(h.chunk.text + (h.chunk.section or ""))).chunk.role or ""
     if not section:
         return None
     # The heading counts: 是否一律采公开竞争方式组织 names 组织方式 out of order.
-    covs = [ev.coverage(h.chunk.text + section) for h in hits if h.chunk.section == section]
+    covs = [ev.coverage(h.chunk.text + (h.chunk.section or "")) for h in hits if h.chunk.role == section]
     top = max(covs, default=0.0)
     tied = covs.count(top) > 1
     missing = Answer(question, False, "", [], suggestions(hits, s.suggestions), note="指南中没有找到这个问题的答案。")
@@ -66,7 +66,7 @@ def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts:
 
 def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str], section: str,
                 max_chars: int, ev: Evidence | None = None) -> Answer:
-    """Answer a section asked of no project: one cited row per project, identical rows merged.
+    """Answer a section (a role: rag.roles) asked of no project: one cited row per project, identical rows merged.
 
     With evidence (各项目授权发明专利要求) each row is the clause that holds it; without, the
     section's opening clauses.
@@ -74,7 +74,7 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     rows: dict[str, tuple[list[str], str]] = {}
     cites = []
     ev = ev or Evidence([], [])
-    mine = sorted((h for h in hits if h.chunk.section == section), key=lambda h: (h.chunk.doc, h.index))
+    mine = sorted((h for h in hits if h.chunk.role == section), key=lambda h: (h.chunk.doc, h.index))
     left_out: list[str] = []
     nums: list[str] = []
     if ev.terms or q.conditions:
@@ -96,7 +96,7 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
             covs = [_metric_coverage(h.chunk, texts[h.chunk.doc], ev, lambda t: numbers.coverage(t) > 0)
                     for h in mine]
         else:
-            covs = [ev.coverage(h.chunk.text + section) for h in mine]
+            covs = [ev.coverage(h.chunk.text + (h.chunk.section or "")) for h in mine]
         if q.conditions and not any(covs):
             # No project meets it (有没有超过三年的): the whole table answers, with a note saying so.
             unmet = "、".join(f"{c.op}{c.value:g}" for c in q.conditions)

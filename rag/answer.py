@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
 
-from rag.lexicon import STOPWORDS, TOPIC_ALIASES
+from rag.lexicon import STOPWORDS
 from rag.normalize import normalize, strip_spaces
 from rag.query import WEAK_SECTION_WORDS, Query
 from rag.retrieve import Hit, Retriever
@@ -60,7 +60,7 @@ class Evidence:
         return got / sum(self.weights)
 
 
-def evidence_for(q: Query, retriever: Retriever) -> Evidence:
+def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = ()) -> Evidence:
     """Return the question's content terms with idf weights.
 
     English words the guides never use are skipped rather than counted against: they are
@@ -73,8 +73,9 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
         # for a spoken word the corpus does not know.
         if retriever.idf(word) >= retriever.max_idf:
             content = content.replace(word, f" {zh} ")
-    for alias in TOPIC_ALIASES:
-        # 卫星网络 names 卫星互联网 and is no word of the guide: its pieces (网络) ask nothing.
+    for alias in aliases:
+        # A topic alias that is no word of the guide (an aliases file's 卫星网络 for a title's
+        # 卫星互联网): its pieces (网络) ask nothing.
         if alias in content and not alias.isascii() and retriever.idf(alias) >= retriever.max_idf:
             content = content.replace(alias, " ")
     content, either = _either_or(content, retriever.tokenizer.segment)
@@ -89,9 +90,9 @@ def evidence_for(q: Query, retriever: Retriever) -> Evidence:
             # The segmenter glued a particle to a word (车要 of 示范车要弄): the word is the ask.
             t = t[1] if t[0] in GLUED else t[0]
             unknown = retriever.idf(t) >= retriever.max_idf
-        # Unknown English words, topic aliases (自动驾驶 for 智驾) and section words (要求) are
+        # Unknown English words, topic aliases (from the guides' aliases files) and section words (要求) are
         # wording, not asks: they already steered the query, and the guide need not contain them.
-        if t in seen or function_word(t) or (unknown and (t.isascii() or t in TOPIC_ALIASES
+        if t in seen or function_word(t) or (unknown and (t.isascii() or t in aliases
                                                           or t in WEAK_SECTION_WORDS)):
             continue
         seen.add(t)

@@ -122,20 +122,24 @@ def remove(doc: str) -> None:
 @click.option("--previous", help="The previous question, to complete a follow-up.")
 @click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid")
 @click.option("--top-k", type=click.IntRange(1, 10), default=3)
-def ask(question: str | None, as_json: bool, batch, previous: str | None, mode: str, top_k: int) -> None:  # type: ignore[no-untyped-def]
+@click.option("--doc", help="Ask one guide only: its file stem (see `rag guides`).")
+def ask(question: str | None, as_json: bool, batch, previous: str | None, mode: str, top_k: int,  # type: ignore[no-untyped-def]
+        doc: str | None) -> None:
     """Answer QUESTION from the guides, with citations."""
     from rag.render import render_text
 
     if (question is None) == (batch is None):
         raise click.UsageError("give a QUESTION or --batch FILE, not both")
     engine = _engine(_settings(), mode, quiet=True)
+    if doc is not None and doc not in engine.documents:
+        raise click.ClickException(f"unknown guide {doc!r}; loaded: {', '.join(engine.documents)}")
     questions = [question] if batch is None else (line.rstrip("\n") for line in batch)
     failed = False
     for q in questions:
         if batch is not None and not (q or "").strip():
             continue
         try:
-            ans = engine.ask(q or "", previous=previous, top_k=top_k, mode=mode)
+            ans = engine.ask(q or "", previous=previous, top_k=top_k, mode=mode, doc=doc)
         except ValueError as e:
             if batch is None:
                 raise click.ClickException(str(e)) from e
@@ -152,17 +156,35 @@ def ask(question: str | None, as_json: bool, batch, previous: str | None, mode: 
 @click.option("--report", type=click.Path(path_type=Path), default=Path("eval/report.json"), show_default=True)
 @click.option("--thresholds", type=click.Path(path_type=Path), default=Path("eval/thresholds.json"), show_default=True)
 @click.option("--no-ablation", is_flag=True, help="Skip the BM25-only and dense-only runs.")
-def eval_(file: Path | None, report: Path, thresholds: Path, no_ablation: bool) -> None:
+@click.option("--doc", help="Ask questions that name no guide (no \"doc\"/\"expect_doc\") of this guide.")
+def eval_(file: Path | None, report: Path, thresholds: Path, no_ablation: bool, doc: str | None) -> None:
     """Score the engine on eval/questions.jsonl; exit non-zero below the kept thresholds."""
     from rag.evaluate import run_eval
 
     file = file or Path("eval/questions.jsonl")
     if not file.is_file():
         raise click.ClickException(f"{file}: no question set (one JSON object per line, see README)")
-    ok = run_eval(file, report, thresholds, _engine(_settings()), not no_ablation,
-                  click.echo)
+    try:
+        ok = run_eval(file, report, thresholds, _engine(_settings()), not no_ablation, click.echo, doc)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
     if not ok:
         raise click.ClickException("eval below thresholds (see above)")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the overview as JSON.")
+def guides(as_json: bool) -> None:
+    """List the loaded guides: id (for --doc), title, general part and projects."""
+    from dataclasses import asdict
+
+    engine = _engine(_settings(), quiet=True)
+    for g in engine.guides():
+        if as_json:
+            click.echo(json.dumps(asdict(g), ensure_ascii=False))
+            continue
+        click.echo(f"{g.doc}\t{g.title}\t{len(g.projects)} projects"
+                   + (f", general part: {'、'.join(c.section or '' for c in g.general)}" if g.general else ""))
 
 
 @main.command()

@@ -13,6 +13,7 @@ from rag import index as idx
 from rag.across import answer_across
 from rag.answer import (
     DEFAULT_SECTION,
+    Evidence,
     best_span,
     citation,
     evidence_for,
@@ -22,12 +23,13 @@ from rag.answer import (
 from rag.cache import LRU
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
 from rag.lexicon import OFF_GUIDE
+from rag.normalize import normalize, strip_spaces
 from rag.parse import Document
-from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand
+from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
 from rag.retrieve import Hit, Retriever, Timings
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
-from rag.topics import project_number, topic_words
+from rag.topics import guide_names, named_guides, project_number, topic_words
 from rag.types import Answer, Guide, GuideProject
 
 log = logging.getLogger("rag")
@@ -37,6 +39,13 @@ RERANK_DEPTH = 7
 # Worth about one missing verb (开发, 要求) of a short question: a number question's answer
 # is a span with a number even when a prose section repeats more of the question's words.
 NUMBER_BONUS = 0.35
+# Answers from several guides fit a question equally when their evidence differs by less than
+# this: each gets a row, labelled with its guide's title, rather than one being picked silently.
+FIT_TIE = 0.1
+
+
+class UnknownGuide(ValueError):
+    """A question was scoped to a guide that is not loaded; the message lists those that are."""
 
 
 @dataclass
@@ -89,11 +98,21 @@ class Engine:
         self.retriever = Retriever(self.chunks, stored["tokens"], stored["owners"], tok, settings, faiss_index,
                                    clause_vecs, encoder)
         self.topics = topic_words(docs, tok)
+        self.names = guide_names(docs, tok)
+        aliases_file = build_dir / "aliases.json"
+        extra = json.loads(aliases_file.read_text()) if aliases_file.exists() else {}
+        self._aliases, self._glossary = vocabulary(extra.get("topics", {}), extra.get("terms", {}))
+        self._alias_words = frozenset(a for a, _ in self._aliases)
         self.segment = tok.segment
         self.labels = {c.project for c in self.chunks if c.project}
-        # 最后一个项目 is counted from the highest project number any guide has.
-        self.last_project = max((n for n in range(1, 100) if project_number(n) in self.labels), default=0)
+        # Each guide's projects by number (项目四 and 项目4 are both 4); 最后一个项目 is its highest.
+        self.project_labels = {d.id: {p.number: p.label for p in d.projects} for d in docs}
+        self.last_project = {d: max(ps, default=0) for d, ps in self.project_labels.items()}
         self._order = {c.project: i for i, c in reversed(list(enumerate(self.chunks))) if c.project}
+        self._doc_no = np.array([list(self.documents).index(c.doc) for c in self.chunks], dtype=np.int64)
+        self._project_no = np.array([c.project_no for c in self.chunks], dtype=np.int64)
+        # Each guide's text as evidence is matched: whether a guide says 截止 or 电话 at all.
+        self._flat = {d.id: strip_spaces(normalize(d.text)) for d in docs}
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
         self.answers: LRU[Answer] = LRU(settings.query_cache_size)
@@ -180,38 +199,69 @@ class Engine:
             out.append(Guide(doc.id, doc.title, general, projects))
         return out
 
-    def search(self, q: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
-        """Return the k best chunks for a query with each retriever's score and rank."""
-        query = understand(q, self.topics, self.segment)
-        hits, _ = self.retriever.rank(query.expanded(), mode, None, None, Timings(), dense_text=query.norm)
+    def search(self, q: str, k: int = 10, mode: str = "hybrid", doc: str | None = None) -> list[Hit]:
+        """Return the k best chunks for a query (of one guide, if `doc`) with each retriever's score and rank."""
+        self._check_doc(doc)
+        query = self._understand(q)
+        allowed = self._doc_no == list(self.documents).index(doc) if doc else None
+        hits, _ = self.retriever.rank(query.expanded(), mode, allowed, None, Timings(), dense_text=query.norm)
         return hits[:k]
 
-    def _projects(self, q: Query) -> tuple[set[str], list[int]]:
-        """Return the project labels a query names and the numbers no guide has."""
-        labels: set[str] = set()
+    def _check_doc(self, doc: str | None) -> None:
+        if doc is not None and doc not in self.documents:
+            have = "、".join(self.documents) or "无"
+            raise UnknownGuide(f"没有这个指南：{doc}（已加载：{have}）(unknown guide {doc!r}; loaded: {', '.join(self.documents)})")
+
+    def _understand(self, text: str) -> Query:
+        return understand(text, self.topics, self.segment, self._aliases, self._glossary)
+
+    def _scope(self, q: Query, doc: str | None) -> list[str]:
+        """Return the guides a question is asked of: `doc`, the guides it names in words, or all."""
+        if doc:
+            return [doc]
+        docs = list(self.documents)
+        if len(docs) == 1:
+            return docs
+        named = named_guides(q.norm, self.names)
+        if not q.project_numbers and not q.from_end:
+            # Words of a project title name that project's guide(s) (an alias in a guide's file too).
+            topical = {d for w in q.topic_words for d, _ in self.topics.get(w, ())}
+            if topical:
+                return [d for d in docs if d in topical and (d in named or not set(named) & topical)]
+        return [d for d in docs if d in named] or docs
+
+    def _projects(self, q: Query, scope: list[str]) -> tuple[set[tuple[str, int]], list[tuple[str, int]]]:
+        """Return the (guide, project number)s a query names in its scope and the ones a guide lacks."""
+        keys: set[tuple[str, int]] = set()
         unknown = []
-        last = self.last_project
-        for n in [*q.project_numbers, *(last + 1 - k for k in q.from_end if 0 < k <= last)]:
-            label = project_number(n)
-            (labels.add(label) if label in self.labels else unknown.append(n))
+        for d in scope:
+            last = self.last_project[d]
+            for n in [*q.project_numbers, *(last + 1 - k for k in q.from_end if 0 < k <= last)]:
+                (keys.add((d, n)) if n in self.project_labels[d] else unknown.append((d, n)))
         if not q.project_numbers and not q.from_end:
             for w in q.topic_words:
-                labels |= {lbl for lbl, _doc in self.topics.get(w, ())}
-        return labels, unknown
+                keys |= {(d, n) for d, n in self.topics.get(w, ()) if d in scope}
+        return keys, unknown
 
     def ask(self, question: str, previous: str | None = None, top_k: int = 3, mode: str = "hybrid",
-            timings: Timings | None = None) -> Answer:
-        """Answer a question in the guide's words; `previous` completes a follow-up fragment."""
+            timings: Timings | None = None, doc: str | None = None) -> Answer:
+        """Answer a question in the guide's words; `previous` completes a follow-up fragment.
+
+        `doc` (a file stem) asks one guide; without it a question naming a guide in words is
+        answered from that guide, and one that fits several guides equally gets a row per guide.
+        Raises UnknownGuide (a ValueError) for a `doc` that is not loaded.
+        """
         t0 = time.perf_counter()
         timings = timings or Timings()
+        self._check_doc(doc)
         question = validate(question, self.settings.max_question_chars)
         previous = validate(previous, 10**6) if previous and previous.strip() else None
-        cached = self.cached(question, previous, top_k, mode)
+        cached = self.cached(question, previous, top_k, mode, doc)
         if cached is not None:
             cached.took_ms = (time.perf_counter() - t0) * 1000
             return cached
-        ans = self._ask(question, previous, top_k, mode, timings, t0)
-        self.answers.put((question, previous, top_k, mode), ans)
+        ans = self._ask(question, previous, top_k, mode, timings, t0, doc)
+        self.answers.put((question, previous, top_k, mode, doc), ans)
         return ans
 
     def warm_up(self) -> None:
@@ -223,26 +273,29 @@ class Engine:
         """
         self._ask(WARM_UP_QUESTION, None, 3, "hybrid", Timings(), time.perf_counter())
 
-    def cached(self, question: str, previous: str | None = None, top_k: int = 3, mode: str = "hybrid") -> Answer | None:
+    def cached(self, question: str, previous: str | None = None, top_k: int = 3, mode: str = "hybrid",
+               doc: str | None = None) -> Answer | None:
         """Return the answer if this exact question was answered before (a copy), else None."""
         try:
             question = validate(question, self.settings.max_question_chars)
             previous = validate(previous, 10**6) if previous and previous.strip() else None
         except ValueError:
             return None
-        return self.answers.get((question, previous, top_k, mode))
+        return self.answers.get((question, previous, top_k, mode, doc))
 
     def _ask(self, question: str, previous: str | None, top_k: int, mode: str, timings: Timings,
-             t0: float) -> Answer:
-        q = first = understand(question, self.topics, self.segment)
+             t0: float, doc: str | None = None) -> Answer:
+        q = first = self._understand(question)
         if previous and previous.strip():
-            q = merge_followup(q, understand(previous[: self.settings.max_question_chars], self.topics, self.segment))
-        labels, unknown = self._projects(q)
+            q = merge_followup(q, self._understand(previous[: self.settings.max_question_chars]))
+        scope = self._scope(q, doc)
+        keys, unknown = self._projects(q, scope)
         timings.add("understand", t0)
-        ans = self._answer(question, q, labels, unknown, top_k, mode, timings)
+        ans = self._answer(question, q, scope, keys, unknown, top_k, mode, timings)
         t = time.perf_counter()
         if previous and q is not first:
             # Say how the follow-up was read, in words that can be asked again as they stand.
+            labels = {self.project_labels[d][n] for d, n in keys}
             where = sorted(labels, key=lambda lbl: self._order.get(lbl, 99)) or q.topic_words
             asks = [w for w in self.segment(q.content)
                     if re.search(r"\w", w) and not function_word(w) and w not in WEAK_SECTION_WORDS]
@@ -254,45 +307,102 @@ class Engine:
         ans.took_ms = (time.perf_counter() - t0) * 1000
         return ans
 
-    def _answer(self, question: str, q: Query, labels: set[str], unknown: list[int], top_k: int, mode: str,
-                timings: Timings) -> Answer:
+    def _answer(self, question: str, q: Query, scope: list[str], keys: set[tuple[str, int]],
+                unknown: list[tuple[str, int]], top_k: int, mode: str, timings: Timings) -> Answer:
         s = self.settings
         n = len(self.chunks)
-        sections = q.sections or q.weak_sections
         boosts = np.zeros(n)
         for i, c in enumerate(self.chunks):
-            if c.section in q.sections:
-                boosts[i] += s.section_boost * (1.0 if c.section == q.sections[0] else 0.5)
-            elif c.section in q.weak_sections:
+            if c.role in q.sections:
+                boosts[i] += s.section_boost * (1.0 if c.role == q.sections[0] else 0.5)
+            elif c.role in q.weak_sections:
                 boosts[i] += s.section_boost / 3
-        allowed = np.array([c.project in labels for c in self.chunks]) if labels else None
+        docs = list(self.documents)
+        allowed = None
+        if keys:
+            allowed = np.zeros(n, dtype=bool)
+            for d, no in keys:
+                allowed |= (self._doc_no == docs.index(d)) & (self._project_no == no)
+        elif len(scope) < len(docs):
+            allowed = np.isin(self._doc_no, [docs.index(d) for d in scope])
         hits, qvec = self.retriever.rank(q.expanded(), mode, allowed, boosts, timings, dense_text=q.norm)
+        ev = evidence_for(q, self.retriever, self._alias_words)
+        if len(scope) == 1:
+            return self._answer_doc(question, q, scope[0], hits, keys, unknown, ev, qvec, boosts, top_k, mode,
+                                    timings)
         t = time.perf_counter()
-        if unknown and not labels:
-            wide, _ = self.retriever.rank(q.expanded(), mode, None, boosts, timings, qvec)
-            names = "、".join(project_number(u) for u in unknown)
-            have = f"本指南共 {len(self.labels)} 个项目" if self.labels else "指南中没有项目"
-            return Answer(question, False, "", [], suggestions(wide, s.suggestions), note=f"指南中没有{names}（{have}）。")
-        ev = evidence_for(q, self.retriever)
-        r = self.retriever
-        absent = [t for t in ev.terms if r.idf(t) >= r.max_idf and any(w in t for w in OFF_GUIDE)]
+        # Several guides: each answers on its own; the best fitting answers, all of them if they tie.
+        first_seen = {h.chunk.doc: i for i, h in reversed(list(enumerate(hits)))}
+        order = sorted(scope, key=lambda d: first_seen.get(d, n))
+        answers = [self._answer_doc(question, q, d, [h for h in hits if h.chunk.doc == d],
+                                    {k for k in keys if k[0] == d}, [u for u in unknown if u[0] == d], ev, qvec,
+                                    boosts, top_k, mode, Timings(), wide=False) for d in order]
+        timings.add("extract", t)
+        return self._choose(question, answers, top_k)
+
+    def _choose(self, question: str, answers: list[Answer], top_k: int) -> Answer:
+        """Return the answer of the guide that fits best, or one row per guide where several fit equally."""
+        answered = [a for a in answers if a.answered]
+        if not answered:
+            out = answers[0]
+            if len({a.note for a in answers}) > 1:
+                out.note = "；".join(dict.fromkeys(a.note for a in answers if a.note))
+            return out
+        best = max(a.fit for a in answered)
+        tied = sorted((a for a in answered if a.fit >= best - FIT_TIE), key=lambda a: -a.fit)
+        if len(tied) == 1:
+            return tied[0]
+        rows: list[tuple[list[str], str]] = []
+        for a in tied:
+            title = a.citations[0].doc_title or a.citations[0].doc
+            if a.rows:
+                rows += [([f"{title} · {lbl}" for lbl in labels], text) for labels, text in a.rows]
+            else:
+                rows.append(([f"{title} · {a.citations[0].label}"], a.answer))
+        heads = [a.citations[0] for a in tied]
+        rest = [c for a in tied for c in a.citations[1:]]
+        cites = heads + rest[: max(0, top_k - len(heads))]
+        notes = [a.note for a in tied if a.note]
+        answer = "\n".join(f"{'、'.join(labels)}：{text}" for labels, text in rows)
+        return Answer(question, True, answer, cites, rows=rows, fit=best,
+                      note="；".join(["多个指南都有相关内容，分别列出", *notes]))
+
+    def _answer_doc(self, question: str, q: Query, doc: str, hits: list[Hit], keys: set[tuple[str, int]],
+                    unknown: list[tuple[str, int]], ev: Evidence, qvec: np.ndarray | None, boosts: np.ndarray,
+                    top_k: int, mode: str, timings: Timings, wide: bool = True) -> Answer:
+        """Answer from one guide's ranked hits."""
+        s = self.settings
+        sections = q.sections or q.weak_sections
+        t = time.perf_counter()
+        if unknown and not keys:
+            sugg: list[Hit] = []
+            if wide:
+                allowed = self._doc_no == list(self.documents).index(doc)
+                sugg, _ = self.retriever.rank(q.expanded(), mode, allowed, boosts, timings, qvec)
+            names = "、".join(project_number(n) for _, n in unknown)
+            count = len(self.project_labels[doc])
+            have = f"本指南共 {count} 个项目" if count else "指南中没有项目"
+            return Answer(question, False, "", [], suggestions(sugg, s.suggestions), note=f"指南中没有{names}（{have}）。")
+        flat = self._flat[doc]
+        absent = [t for t in ev.terms if any(w in t for w in OFF_GUIDE) and t not in flat]
         if absent:
             # "project 6's email address": the guide has no 邮箱 at all, whatever else matches.
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note=f"指南中没有关于“{absent[0]}”的内容。")
-        if not labels and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
+        if not keys and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
             across = answer_across(question, q, hits, ev, self.texts, s)
             if across is not None:
                 timings.add("extract", t)
+                across.fit = max((ev.coverage(c.text) for c in across.citations), default=0.0) if ev.terms else 1.0
                 return across
-        if labels and not sections and not ev.terms:
+        if keys and not sections and not ev.terms:
             # A project and nothing else: say what the project is about.
-            hits.sort(key=lambda h: h.chunk.section != DEFAULT_SECTION)
+            hits.sort(key=lambda h: h.chunk.role != DEFAULT_SECTION)
         if not hits:
             return Answer(question, False, "", [], [], note="指南中没有找到相关内容。")
         # The answer comes from the best passage among the top few that holds what was asked:
         # rank decides between passages that cover the question equally.
-        pool = [h for h in hits if h.chunk.section in q.sections] or hits if q.sections else hits
+        pool = [h for h in hits if h.chunk.role in q.sections] or hits if q.sections else hits
         candidates = []
         for rank, h in enumerate(pool[: RERANK_DEPTH if ev.terms else 1]):
             sims = None
@@ -307,9 +417,9 @@ class Engine:
         chunk = best.chunk
         hits.remove(best)
         hits.insert(0, best)
-        structured = bool(labels) and (bool(q.sections) or (bool(q.weak_sections) and chunk.section in q.weak_sections))
+        structured = bool(keys) and (bool(q.sections) or (bool(q.weak_sections) and chunk.role in q.weak_sections))
         whole = ev.coverage(self.texts[chunk.doc][chunk.start : chunk.end] + (chunk.section or ""))
-        enough = structured or (labels and not ev.terms) or max(cov, whole) >= s.min_evidence
+        enough = structured or (keys and not ev.terms) or max(cov, whole) >= s.min_evidence
         timings.add("extract", t)
         if not enough:
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
@@ -318,8 +428,8 @@ class Engine:
         for h in hits[1:top_k]:
             c = h.chunk
             cites.append(citation(c, self.texts[c.doc], c.start, c.end, h.score))
-        return Answer(question, True, self.texts[chunk.doc][start:end], cites)
-
+        fit = 1.0 + max(cov, whole) if structured or (keys and not ev.terms) else max(cov, whole)
+        return Answer(question, True, self.texts[chunk.doc][start:end], cites, fit=fit)
 
 
 def validate(question: object, max_chars: int) -> str:

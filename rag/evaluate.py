@@ -12,8 +12,11 @@ from pathlib import Path
 from rag.normalize import strip_spaces
 from rag.types import Answer
 
-KINDS = ("section", "metric", "cross", "colloquial", "variant", "traditional", "english", "unanswerable")
+KINDS = ("section", "metric", "cross", "colloquial", "variant", "traditional", "english", "unanswerable", "general")
 FIELDS = ("id", "q", "project", "section", "contains", "answerable", "kind")
+# Optional: "doc" asks the question of one guide (rag ask --doc); "expect_doc" is, for a question
+# asked of all loaded guides, the guide its first citation must come from.
+OPTIONAL = ("doc", "expect_doc")
 # MRR looks this deep into the citations; the answer itself uses the first one.
 MRR_DEPTH = 5
 
@@ -27,6 +30,13 @@ class Item:
     contains: list[str]
     answerable: bool
     kind: str
+    doc: str | None = None
+    expect_doc: str | None = None
+
+    @property
+    def guide(self) -> str:
+        """Return the guide this question is about, for the per-guide report ('' if not said)."""
+        return self.doc or self.expect_doc or ""
 
 
 def load_questions(path: Path) -> list[Item]:
@@ -37,7 +47,7 @@ def load_questions(path: Path) -> list[Item]:
             continue
         try:
             d = json.loads(line)
-            items.append(Item(**{k: d[k] for k in FIELDS}))
+            items.append(Item(**{k: d[k] for k in FIELDS}, **{k: d[k] for k in OPTIONAL if d.get(k)}))
         except (ValueError, KeyError, TypeError) as e:
             raise ValueError(f"{path}:{n}: not a question object ({e})") from e
         if items[-1].kind not in KINDS:
@@ -47,8 +57,12 @@ def load_questions(path: Path) -> list[Item]:
 
 def score(item: Item, ans: Answer, max_chars: int) -> dict:
     """Return the metrics of one answer against its expectation."""
+    want_doc = item.doc or item.expect_doc
+
     def right(c) -> bool:  # type: ignore[no-untyped-def]
-        return c.project in (item.project or []) and c.section == item.section
+        # A general-part question (project null) is right from the general part's section.
+        where = c.project is None if item.project is None else c.project in item.project
+        return where and c.section == item.section and (not want_doc or c.doc == want_doc)
 
     cites = ans.citations[:MRR_DEPTH]
     first = next((i for i, c in enumerate(cites, 1) if right(c)), None)
@@ -70,6 +84,7 @@ def score(item: Item, ans: Answer, max_chars: int) -> dict:
         "id": item.id, "kind": item.kind, "answerable": item.answerable, "answered": ans.answered,
         "cite1": cite1, "cite3": first is not None and first <= 3, "rr": 1 / first if first else 0.0,
         "correct": bool(correct), "abstain_ok": ans.answered == item.answerable, "took_ms": ans.took_ms,
+        "guide": item.guide,
     }
 
 
@@ -85,19 +100,26 @@ def summarise(rows: list[dict]) -> dict:
     }
 
 
-def evaluate(engine, items: list[Item], mode: str) -> dict:  # type: ignore[no-untyped-def]
-    """Ask every question in one mode; return overall, per-kind and per-question results."""
+def evaluate(engine, items: list[Item], mode: str, doc: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """Ask every question in one mode; return overall, per-kind, per-guide and per-question results.
+
+    `doc` scopes the questions that say nothing of their guide (neither "doc" nor "expect_doc").
+    """
     rows = []
     for it in items:
-        ans = engine.ask(it.q, top_k=MRR_DEPTH, mode=mode)
+        scope = it.doc or (None if it.expect_doc else doc)
+        ans = engine.ask(it.q, top_k=MRR_DEPTH, mode=mode, doc=scope)
         rows.append(score(it, ans, engine.settings.answer_max_chars) | {"answer": ans.answer[:300]})
     by_kind = defaultdict(list)
+    by_guide = defaultdict(list)
     for r in rows:
         by_kind[r["kind"]].append(r)
+        by_guide[r["guide"] or doc or ""].append(r)
     took = sorted(r["took_ms"] for r in rows)
     return {
         "overall": summarise(rows),
         "kinds": {k: summarise(by_kind[k]) for k in KINDS if by_kind[k]},
+        "guides": {g: summarise(rs) for g, rs in sorted(by_guide.items())},
         "latency_ms": {"p50": round(statistics.median(took), 2), "p95": round(took[int(0.95 * (len(took) - 1))], 2)},
         "questions": rows,
     }
@@ -112,26 +134,38 @@ def check(result: dict, limits: dict) -> list[str]:
     for kind, k in result["kinds"].items():
         if k["answer_correct"] < limits.get("per_kind_answer_correct", 0):
             bad.append(f"{kind}: answer-correct {k['answer_correct']} < {limits['per_kind_answer_correct']}")
+    for guide, g in result.get("guides", {}).items():
+        if guide and g["answer_correct"] < limits.get("answer_correct", 0):
+            bad.append(f"guide {guide}: answer-correct {g['answer_correct']} < {limits['answer_correct']}")
     if o["unanswerable_answered"] > limits.get("max_unanswerable_answered", 10**9):
         bad.append(f"{o['unanswerable_answered']} unanswerable questions answered > {limits['max_unanswerable_answered']}")
     return bad
 
 
 def run_eval(path: Path, report: Path, thresholds: Path, engine, ablations: bool,  # type: ignore[no-untyped-def]
-             echo: Callable[[str], None]) -> bool:
+             echo: Callable[[str], None], doc: str | None = None) -> bool:
     """Run hybrid (and BM25-only, dense-only) evals, print a table, write the report, check limits."""
     items = load_questions(path)
     modes = ["hybrid", "bm25", "dense"] if ablations else ["hybrid"]
     if not engine.retriever.dense_ready:
         modes = ["bm25"]
         echo("semantic search is off: evaluating BM25 alone")
-    results = {m: evaluate(engine, items, m) for m in modes}
+    for it in items:
+        for g in (it.doc, it.expect_doc, doc):
+            if g and g not in engine.documents:
+                raise ValueError(f"{path}: question {it.id} names guide {g!r}, which is not loaded "
+                                 f"(loaded: {', '.join(engine.documents)})")
+    results = {m: evaluate(engine, items, m, doc) for m in modes}
     echo(f"{'mode':<7} {'kind':<13} {'n':>4} {'cite@1':>7} {'cite@3':>7} {'MRR':>6} {'correct':>8} {'abstain':>8}")
     for m, res in results.items():
         for kind, k in [*res["kinds"].items(), ("overall", res["overall"])]:
             f = lambda x: "   -" if x is None else f"{x:.3f}"  # noqa: E731
             echo(f"{m:<7} {kind:<13} {k['n']:>4} {f(k['cite@1']):>7} {f(k['cite@3']):>7} {f(k['mrr']):>6} "
                  f"{f(k['answer_correct']):>8} {f(k['abstention']):>8}")
+        if len(res["guides"]) > 1 or any(res["guides"]):
+            for guide, g in res["guides"].items():
+                echo(f"{m:<7} guide {guide or '(any)'}: n {g['n']}, answer-correct {g['answer_correct']:.3f}, "
+                     f"cite@1 {g['cite@1'] if g['cite@1'] is None else round(g['cite@1'], 3)}")
         echo(f"{m:<7} latency p50 {res['latency_ms']['p50']} ms, p95 {res['latency_ms']['p95']} ms; "
              f"unanswerable answered: {res['overall']['unanswerable_answered']}")
     limits = json.loads(thresholds.read_text()) if thresholds.exists() else {}

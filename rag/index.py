@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.aliases import Aliases, aliases_path, load_aliases
 from rag.encoder import Encoder
 from rag.ingest import corpus_files, load_document
 from rag.parse import Document, Project, Section
@@ -40,6 +41,9 @@ def corpus_hash(corpus_dir: Path) -> str:
     h = hashlib.sha256()
     for f in corpus_files(corpus_dir):
         h.update(f.name.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+        extra = aliases_path(f)
+        if extra.is_file():  # staff editing a guide's aliases file makes the index stale too
+            h.update(extra.name.encode() + b"\0" + hashlib.sha256(extra.read_bytes()).digest())
     return h.hexdigest()
 
 
@@ -82,14 +86,17 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
         raise IndexError_(f"no guides in {settings.corpus_dir}: add one with `rag add FILE`")
     t0 = time.perf_counter()
     docs: list[Document] = []
+    aliases = Aliases()
     for i, f in enumerate(files):
         docs.append(load_document(f))
+        aliases.update(load_aliases(aliases_path(f)))
         step("parse", i + 1, len(files))
     chunks = [c for d in docs for c in d.chunks()]
     words = guide_words(
         [p.title for d in docs for p in d.projects],
         [c.section or "" for c in chunks],
         [cl.text for c in chunks for cl in c.clauses],
+        [*aliases.topics, *aliases.topics.values(), *aliases.terms.values()],
     )
     tok = Tokenizer(settings.tokenizer, words)
     # BM25 ranks clauses, not whole sections: a long 考核指标 section would otherwise lose to
@@ -106,6 +113,7 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
     tmp = root / "builds" / f".tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
     (tmp / "documents.json").write_text(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
+    (tmp / "aliases.json").write_text(json.dumps(aliases.to_dict(), ensure_ascii=False))
     (tmp / "tokens.json").write_text(json.dumps({"words": sorted(words), "tokens": tokens, "owners": owners}, ensure_ascii=False))
     if encoder is not None:
         import faiss

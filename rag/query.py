@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -14,7 +14,6 @@ from rag.lexicon import (
     NUMERALS,
     SECTION_SYNONYMS,
     SPOKEN_REWRITES,
-    TOPIC_ALIASES,
 )
 from rag.normalize import normalize
 
@@ -69,8 +68,13 @@ FOLLOWUP_OPENERS = re.compile(r"^(?:what about|how about|and for|and|那么|那|
 _SYNONYMS = sorted(
     ((w, label) for label, words in SECTION_SYNONYMS.items() for w in words), key=lambda p: -len(p[0])
 )
-_ALIASES = sorted(TOPIC_ALIASES.items(), key=lambda p: -len(p[0]))
 _GLOSSARY = sorted(ENGLISH_GLOSSARY.items(), key=lambda p: -len(p[0]))
+
+
+def vocabulary(topics: dict[str, str], terms: dict[str, str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return (topic aliases, glossary) sorted longest first, the glossary with a guide's own terms added."""
+    glossary = sorted({**ENGLISH_GLOSSARY, **terms}.items(), key=lambda p: -len(p[0]))
+    return sorted(topics.items(), key=lambda p: -len(p[0])), glossary
 _REWRITES = sorted(SPOKEN_REWRITES.items(), key=lambda p: -len(p[0]))
 
 
@@ -107,7 +111,7 @@ class Query:
     norm: str
     project_numbers: list[int] = field(default_factory=list)  # written explicitly: 项目四, project 4
     from_end: list[int] = field(default_factory=list)  # 最后一个项目 → 1, 倒数第二个 → 2
-    topic_words: list[str] = field(default_factory=list)  # title words: 卫星互联网, 智驾
+    topic_words: list[str] = field(default_factory=list)  # distinctive words of project titles
     sections: list[str] = field(default_factory=list)  # strong section intent, best first
     weak_sections: list[str] = field(default_factory=list)
     content: str = ""  # what is left once project and section words are removed
@@ -155,20 +159,23 @@ def focus(norm: str) -> tuple[str, str]:
 
 
 def understand(question: str, topics: Iterable[str] = (),
-               segment: Callable[[str], list[str]] | None = None) -> Query:
+               segment: Callable[[str], list[str]] | None = None,
+               aliases: Sequence[tuple[str, str]] = (), glossary: Sequence[tuple[str, str]] | None = None) -> Query:
     """Parse a question into project references, section intent and remaining content.
 
-    `topics` are the distinctive words of the corpus's project titles (卫星互联网, 智驾 …);
-    a question naming one as a whole word (per `segment`) refers to that project, so 数字
-    (of 数字重庆) does not fire inside 数字人.
+    `topics` are the distinctive words of the corpus's project titles; a question naming one as
+    a whole word (per `segment`) refers to that project, so a short title word does not fire
+    inside a longer word. `aliases` and `glossary` (see `vocabulary`) come from the guides'
+    aliases files: what people call a topic, and English or spoken words for a guide's terms.
     """
+    glossary = _GLOSSARY if glossary is None else glossary
     norm = normalize(question)
     body, context = focus(norm)
     if context:
-        q = understand(body, topics, segment)
+        q = understand(body, topics, segment, aliases, glossary)
         q.raw = question
         if not q.has_project:  # 项目四：出资要求？ — the project is named before the question
-            c = understand(context, topics, segment)
+            c = understand(context, topics, segment, aliases, glossary)
             q.project_numbers, q.from_end, q.topic_words = c.project_numbers, c.from_end, c.topic_words
         return q
     rest = FOLLOWUP_OPENERS.sub(" ", norm)
@@ -200,7 +207,7 @@ def understand(question: str, topics: Iterable[str] = (),
     if q.cross or not q.has_project:
         # Asked of one project, 在线人数≥2000 is evidence as written; across projects, a condition.
         q.conditions, rest = conditions(rest)
-    for alias, word in _ALIASES:
+    for alias, word in aliases:
         # The alias stays in the content: 汽车 names 智驾 and is also what a clause counts.
         if _contains(rest, alias) and word not in q.topic_words:
             q.topic_words.append(word)
@@ -222,7 +229,7 @@ def understand(question: str, topics: Iterable[str] = (),
     # is 几辆 + 车.
     rest = re.sub(r"(多大|多高|多快|多远|多宽|多重)", r" \1 ", rest)
     rest = re.sub(r"(几|多少|好多)([件台辆条张位名次套批种类座款份笔例家个项人])", r" \1\2 ", rest)
-    for word, zh in _GLOSSARY:
+    for word, zh in glossary:
         if _contains(rest, word):
             q.glossary.append(zh)
             if word.isascii():

@@ -10,8 +10,9 @@ import re
 import threading
 from collections.abc import Iterable
 
-from rag.lexicon import ENGLISH_GLOSSARY, SECTION_SYNONYMS, STOPWORDS, TOPIC_ALIASES
+from rag.lexicon import ENGLISH_GLOSSARY, SECTION_SYNONYMS, STOPWORDS
 from rag.normalize import normalize
+from rag.roles import ROLE_HEADINGS
 
 MODES = ("jieba", "bigram", "both")
 _WORD = re.compile(r"[\u3400-\u9fff]+|[a-z][a-z0-9\-]*|\d+(?:\.\d+)?%?|[≥≤<>]")
@@ -91,24 +92,25 @@ class Tokenizer:
 
 
 def default_words() -> set[str]:
-    """Return the product vocabulary every guide shares: section names, topics, metric terms."""
+    """Return the product vocabulary every guide shares: section names and roles, metric terms."""
     words: set[str] = set()
     for label, syns in SECTION_SYNONYMS.items():
         words.add(label)
         words.update(s for s in syns if _CJK_RUN.fullmatch(s))
-    words.update(v for v in TOPIC_ALIASES.values())
-    words.update(k for k in TOPIC_ALIASES if _CJK_RUN.fullmatch(k))
+    words.update(w for heads in ROLE_HEADINGS.values() for w in heads)
     words.update(v for v in ENGLISH_GLOSSARY.values() if _CJK_RUN.fullmatch(v))
     return words
 
 
-def guide_words(titles: Iterable[str], headings: Iterable[str], clauses: Iterable[str]) -> set[str]:
-    """Return domain words from a guide itself: headings and the metric names before ≥/≤.
+def guide_words(titles: Iterable[str], headings: Iterable[str], clauses: Iterable[str],
+                aliases: Iterable[str] = ()) -> set[str]:
+    """Return domain words from a guide itself: headings, the metric names before ≥/≤, and the
+    Chinese words of its aliases file.
 
     A metric name is the Chinese run just before a comparison sign (培养博士≥5 人 → 培养博士);
     runs longer than 6 characters are phrases, not words, and are left to jieba.
     """
-    words = set(headings)
+    words = set(headings) | {a for a in aliases if _CJK_RUN.fullmatch(a)}
     for clause in clauses:
         for m in re.finditer(r"(?<![\u3400-\u9fff])([\u3400-\u9fff]{2,6})\s*[≥≤<>＞＜]", clause):
             words.add(m.group(1))

@@ -1,37 +1,116 @@
-"""Find the projects a question names by topic: the distinctive words of project titles."""
+"""Find what a question names by words: a project by the distinctive words of its title, a guide
+by its year, batch and field.
+
+Nothing here lists a particular guide's words: distinctive words are computed across every
+loaded title, so a new guide brings its own.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from rag.parse import CN_DIGITS, Document
+from rag.parse import CN_DIGITS, Document, cn_number
 from rag.tokenize import Tokenizer
 
-# Title words too general to name one project, even when only one title happens to use them.
-GENERIC = frozenset(
-    "面向 基于 关键 技术 关键技术 核心 研发 应用 系统 平台 服务 智能 场景 城市 重庆 作业 产业 生成 模型 "
-    "大模型 全域 复杂 及 与 和 的 山地 道路 服务平台 智能服务 核心技术".split()
+# Title words of the family that name no topic on their own: what a project does (研发, 应用),
+# how (面向, 基于), and the region's place and terrain words every guide of it may use.
+TITLE_FILLERS = frozenset(
+    "面向 基于 关键 技术 关键技术 核心 核心技术 研发 研制 开发 研究 应用 示范 产业化 及 与 和 的 系统 平台 服务 "
+    "智能 智慧 场景 作业 产业 复杂 全域 一体化 新一代 重庆 重庆市 成渝 西部 山地 城市 道路 区域 国产化 "
+    "重大 专项 项目 申报 指南 批 年度".split()
 )
+# A title word that also occurs in the text of this many of its guide's projects is a common
+# word of that guide (数字, 场景), not the name of one project.
+COMMON_IN_PROJECTS = 2
+_BATCH = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*批")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+# How a question names a batch or a year: 第二批 / 二批 / batch 2 / 2nd batch; 2024年 / 24年.
+_Q_BATCH = [re.compile(r"第?\s*([一二三四五六七八九十\d]{1,3})\s*批"),
+            re.compile(r"batch\s*(?:no\.?\s*)?(\d{1,2})"),
+            re.compile(r"(\d)(?:st|nd|rd|th)\s+batch")]
+_Q_YEAR = re.compile(r"(?<!\d)(?:20)?(2\d)\s*年|(?<!\d)(20\d\d)(?!\d)")
 
 
 def project_number(n: int) -> str:
-    """Return the guide's label for project n: 4 → 项目四, 12 → 项目十二."""
+    """Return the label for project n in Chinese numerals: 4 → 项目四, 12 → 项目十二."""
     if n <= 10:
         return "项目" + CN_DIGITS[n]
     tens, ones = divmod(n, 10)
     return "项目" + (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
 
 
-def topic_words(docs: list[Document], tok: Tokenizer) -> dict[str, set[tuple[str, str]]]:
-    """Return word → {(project label, doc)} for title words that name exactly one project of a guide."""
-    out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+def topic_words(docs: list[Document], tok: Tokenizer) -> dict[str, set[tuple[str, int]]]:
+    """Return word → {(doc, project number)} for title words that name one project of a guide.
+
+    A word names a project when no other title of its guide has it, it is no title filler and no
+    word of a guide's title, and the text of at most one other project of any loaded guide uses
+    it. A word naming one project in each of two guides (金融 in two titles) maps to both.
+    """
+    counts: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for d in docs:
-        seen: dict[str, set[str]] = defaultdict(set)
         for p in d.projects:
             for w in tok.words(p.title):
-                if len(w) >= 2 and w not in GENERIC:
-                    seen[w].add(p.label)
-        for w, labels in seen.items():
-            if len(labels) == 1:
-                out[w].add((next(iter(labels)), d.id))
-    return dict(out)
+                if len(w) >= 2 and w not in TITLE_FILLERS and not re.search(r"\d", w):
+                    counts[w].add((d.id, p.number))
+    in_titles = {w for d in docs for w in tok.words(d.title)}
+    bodies = {(d.id, p.number): d.text[p.start : (p.sections[-1].end if p.sections else p.end)]
+              for d in docs for p in d.projects}
+    out = {}
+    for w, keys in counts.items():
+        docs_of = [d for d, _ in keys]
+        if len(set(docs_of)) != len(docs_of) or w in in_titles:
+            continue
+        if sum(w in text for key, text in bodies.items() if key not in keys) >= COMMON_IN_PROJECTS:
+            continue
+        out[w] = keys
+    return out
+
+
+@dataclass
+class GuideNames:
+    """What names one guide among those loaded: its years, batch and distinctive title words."""
+
+    years: set[int] = field(default_factory=set)
+    batch: int | None = None
+    words: set[str] = field(default_factory=set)
+
+
+def guide_names(docs: list[Document], tok: Tokenizer) -> dict[str, GuideNames]:
+    """Return each guide's naming features; title words count only if no other guide's title has them."""
+    words = {d.id: _title_words(d.title, tok) for d in docs}
+    out = {}
+    for d in docs:
+        others = set().union(*(words[o.id] for o in docs if o.id != d.id)) if len(docs) > 1 else set()
+        b = _BATCH.search(d.title)
+        out[d.id] = GuideNames({int(y) for y in _YEAR.findall(d.title)}, cn_number(b.group(1)) if b else None,
+                               {w for w in words[d.id] if w not in others})
+    return out
+
+
+# A field is often an adjective and a noun (智能 + 制造): the adjective may start a pair.
+_PAIR_STOP = (TITLE_FILLERS - {"智能", "智慧"}) | {"年"}
+
+
+def _title_words(title: str, tok: Tokenizer) -> set[str]:
+    """Return a title's naming words: words of 3+ characters and pairs of adjacent words (数字经济)."""
+    seg = [w for w in tok.segment(title) if not re.search(r"\d|批", w)]
+    out = {w for w in seg if len(w) >= 3 and w not in TITLE_FILLERS}
+    out |= {a + b for a, b in zip(seg, seg[1:], strict=False)
+            if len(a + b) >= 4 and a not in _PAIR_STOP and b not in TITLE_FILLERS}
+    return out
+
+
+def named_guides(norm: str, names: dict[str, GuideNames]) -> list[str]:
+    """Return the guides a normalised question names (most features matched), or [] for none."""
+    years = {2000 + int(a) if a else int(b) for a, b in _Q_YEAR.findall(norm)}
+    batches = {cn_number(m.group(1)) for pat in _Q_BATCH for m in pat.finditer(norm)}
+    score = {}
+    for doc, n in names.items():
+        s = len(years & n.years) + (n.batch in batches) + sum(
+            1 for w in n.words if w in norm)
+        if s:
+            score[doc] = s
+    best = max(score.values(), default=0)
+    return [d for d, s in score.items() if s == best] if best else []

@@ -90,6 +90,9 @@ class Answer:
     # The question as understood after a follow-up was merged with the previous one.
     resolved: str = ""
     mode: str = "hybrid"
+    # How well the answer fits the question (evidence covered; more when a project and section
+    # were named): compares answers from several guides. Not part of the JSON.
+    fit: float = 0.0
 
     def to_dict(self) -> dict:
         """Return the JSON shape of `rag ask --json`."""

@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from rag.engine import UnknownGuide
 from rag.store import StoreError
 from web.app_state import client_of, engine_of, store_of, templates_of
 from web.schemas import AskIn, AskOut, FeedbackIn, FeedbackOut, HealthOut, SearchOut, responses
@@ -20,14 +21,16 @@ def error(status: int, message: str) -> JSONResponse:
 
 
 @router.post("/api/ask", summary="Answer a question with cited verbatim clauses",
-             responses=responses(200, AskOut, 400, 413, 422, 429))
+             responses=responses(200, AskOut, 400, 404, 413, 422, 429))
 async def ask(body: AskIn, request: Request) -> JSONResponse:
     # Inline on the event loop: an answer is 0.1 ms (cached) to 15 ms (a model call) of CPU. In the
     # thread pool, forty threads fighting for one GIL made p95 four times worse, and handing only
     # new questions to a thread starved them behind cached ones (rag bench, 100 clients).
     engine = engine_of(request)
     try:
-        ans = engine.ask(body.question, previous=body.previous, top_k=body.top_k or 3)
+        ans = engine.ask(body.question, previous=body.previous, top_k=body.top_k or 3, doc=body.doc or None)
+    except UnknownGuide as e:
+        return error(404, str(e))
     except ValueError as e:
         return error(422, str(e))
     try:
@@ -39,12 +42,16 @@ async def ask(body: AskIn, request: Request) -> JSONResponse:
 
 
 @router.get("/api/search", summary="Ranked passages with each retriever's score and rank",
-            responses=responses(200, SearchOut, 422))
+            responses=responses(200, SearchOut, 404, 422))
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=500)],
-           k: Annotated[int, Query(ge=1, le=50)] = 10) -> JSONResponse:
+           k: Annotated[int, Query(ge=1, le=50)] = 10,
+           doc: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
     if not q.strip():
         return error(422, "q 不能为空 (q is empty)")
-    hits = engine_of(request).search(q, k)
+    try:
+        hits = engine_of(request).search(q, k, doc=doc or None)
+    except UnknownGuide as e:
+        return error(404, str(e))
     return JSONResponse({"query": q, "hits": [h.to_dict() for h in hits]})
 
 

@@ -16,6 +16,7 @@ class AskIn(BaseModel):
     question: StrictStr = Field(description="The question, 1–500 characters")
     previous: StrictStr | None = Field(None, max_length=500, description="The previous question (follow-ups)")
     top_k: StrictInt | None = Field(None, ge=1, le=10, description="How many citations (1–10, default 3)")
+    doc: StrictStr | None = Field(None, max_length=200, description="Ask one guide only: its id (file stem)")
 
 
 class FeedbackIn(BaseModel):
@@ -31,6 +32,7 @@ class ErrorOut(BaseModel):
 
 class CitationOut(BaseModel):
     doc: str
+    doc_title: str = Field(description="The guide's title")
     project: str | None
     project_title: str | None
     section: str | None
@@ -104,7 +106,7 @@ class HealthOut(BaseModel):
 
 def responses(ok: int, model: type[BaseModel], *codes: int) -> dict[int | str, dict[str, Any]]:
     """Return the `responses=` of a route: its success model, and its errors as {"error": "..."}."""
-    why = {400: "Body is not valid JSON", 404: "Unknown answer_id", 413: "Request body too large",
+    why = {400: "Body is not valid JSON", 404: "Unknown answer_id or guide", 413: "Request body too large",
            422: "Invalid request", 429: "Rate limit", 503: "Database unavailable"}
     out: dict[int | str, dict[str, Any]] = {ok: {"model": model}}
     return out | {c: {"model": ErrorOut, "description": why[c]} for c in codes}

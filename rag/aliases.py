@@ -1,0 +1,65 @@
+"""Per-guide aliases: the words people use for one guide's topics and metrics, from a data file.
+
+Knowledge of one particular guide (自动驾驶 names a project whose title says 智驾; "cleanliness"
+is that guide's 洁净率) lives beside the guide as ``<stem>.aliases.toml``, not in code. The file is
+optional and written by help-desk staff; its format is documented in docs/guides.md::
+
+    [topics]      # what people say = a word of one of this guide's project titles
+    "自动驾驶" = "某标题词"
+    [terms]       # English or spoken words = the guide's own term for them
+    "cleanliness" = "某指标词"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUFFIX = ".aliases.toml"
+SECTIONS = ("topics", "terms")
+
+
+@dataclass
+class Aliases:
+    """Topic aliases (alias → title word) and term glossary (word → guide term), keys normalised."""
+
+    topics: dict[str, str] = field(default_factory=dict)
+    terms: dict[str, str] = field(default_factory=dict)
+
+    def update(self, other: Aliases) -> None:
+        self.topics.update(other.topics)
+        self.terms.update(other.terms)
+
+    def to_dict(self) -> dict[str, dict[str, str]]:
+        return {"topics": self.topics, "terms": self.terms}
+
+
+def aliases_path(guide: Path) -> Path:
+    """Return where the aliases of a guide file live: the same folder and stem, .aliases.toml."""
+    return guide.with_name(guide.stem + SUFFIX)
+
+
+def load_aliases(path: Path) -> Aliases:
+    """Read an aliases file; a missing file is no aliases; raise ValueError naming a bad one."""
+    from rag.normalize import normalize
+
+    if not path.is_file():
+        return Aliases()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path.name}: not a valid aliases file ({e})") from e
+    unknown = set(data) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"{path.name}: unknown table(s) {sorted(unknown)}; allowed: [topics], [terms]")
+    out = Aliases()
+    for name in SECTIONS:
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise ValueError(f"{path.name}: [{name}] must be a table of \"word\" = \"word\" lines")
+        for k, v in table.items():
+            if not isinstance(v, str) or not k.strip() or not v.strip():
+                raise ValueError(f"{path.name}: [{name}] {k!r} must map to a non-empty word")
+            getattr(out, name)[normalize(k).strip()] = normalize(v).strip()
+    return out
