@@ -61,7 +61,7 @@ class Settings:
     # No legitimate request is near this: a 500-character question is ~2 KB of JSON.
     max_body_bytes: int = 16 * 1024
     max_comment_chars: int = 2000
-    # Staff uploads of a guide (.txt/.pdf/.docx): the shared guide is 30 KB as text, a PDF a few MB.
+    # Staff uploads of a guide (.txt/.pdf/.docx): the second guide is 10 KB as text; a PDF is a few MB.
     max_upload_bytes: int = 10 * 1024 * 1024
 
     @classmethod
