@@ -1,7 +1,8 @@
 """Per-guide aliases: the words people use for one guide's topics and metrics, from a data file.
 
-Knowledge of one particular guide (自动驾驶 names a project whose title says 智驾; "cleanliness"
-is that guide's 洁净率) lives beside the guide as ``<stem>.aliases.toml``, not in code. The file is
+Knowledge of one particular guide (a colloquial name for a project whose title uses a terser
+word; the English name of one of its metrics) lives beside the guide as ``<stem>.aliases.toml``,
+not in code. The file is
 optional and written by help-desk staff; its format is documented in docs/guides.md::
 
     [topics]      # what people say = a word of one of this guide's project titles

@@ -74,8 +74,8 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = ()) 
         if retriever.idf(word) >= retriever.max_idf:
             content = content.replace(word, f" {zh} ")
     for alias in aliases:
-        # A topic alias that is no word of the guide (an aliases file's 卫星网络 for a title's
-        # 卫星互联网): its pieces (网络) ask nothing.
+        # A topic alias that is no word of the guide (an aliases file's name for a title word):
+        # its pieces ask nothing.
         if alias in content and not alias.isascii() and retriever.idf(alias) >= retriever.max_idf:
             content = content.replace(alias, " ")
     content, either = _either_or(content, retriever.tokenizer.segment)

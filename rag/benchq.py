@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# Every way the eval set saw a project named: numbers, numerals, ordinals, topics, English.
-PROJECTS = ["项目一", "项目2", "第三个项目", "4号项目", "项目伍", "项目七", "智驾项目", "文旅大模型项目",
-            "卫星互联网项目", "金融大模型项目", "环卫项目", "多模态项目", "project 3", "項目六", "第五个项目",
-            "数字重庆项目"]
+# Every way the eval set saw a project named: numbers, numerals, ordinals, English. Names by topic
+# are words of one guide's titles: they come from eval/bench-projects.txt, beside its question sets.
+PROJECTS = ["项目一", "项目2", "第三个项目", "4号项目", "项目伍", "项目七", "project 3", "項目六", "第五个项目"]
 ASKS = ["出资要求", "实施周期多久", "谁能申报", "组织方式", "考核指标", "资助强度是多少", "要培养几个博士",
         "发明专利要求", "响应时间要求", "其他说明", "给多少钱", "要做几年", "funding", "how long",
         "示范应用要求", "软件著作权数量", "销售收入目标", "拟解决什么问题", "需要企业牵头吗", "准确率要达到多少",
@@ -38,7 +37,9 @@ def bench_questions(n: int) -> list[str]:
         if path.exists():
             lines = path.read_text(encoding="utf-8").splitlines()
             out += [json.loads(line)["q"] for line in lines if line.strip()]
-    for p, a in itertools.product(PROJECTS, ASKS):
+    topical = ROOT / "eval" / "bench-projects.txt"
+    names = PROJECTS + (topical.read_text(encoding="utf-8").split() if topical.exists() else [])
+    for p, a in itertools.product(names, ASKS):
         out.append(f"{p}{a}" if not a.isascii() else f"{a} {p}")
     out = list(dict.fromkeys(out))
     i = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, voc
 from rag.retrieve import Hit, Retriever, Timings
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
-from rag.topics import guide_names, named_guides, project_number, topic_words
+from rag.topics import guide_names, named_guides, project_number, topic_words, without_guide_names
 from rag.types import Answer, Guide, GuideProject
 
 log = logging.getLogger("rag")
@@ -288,12 +288,15 @@ class Engine:
         q = first = self._understand(question)
         if previous and previous.strip():
             q = merge_followup(q, self._understand(previous[: self.settings.max_question_chars]))
+        merged = q is not first
         scope = self._scope(q, doc)
+        if len(self.documents) > 1:
+            q = replace(q, content=without_guide_names(q.content, self.names))
         keys, unknown = self._projects(q, scope)
         timings.add("understand", t0)
         ans = self._answer(question, q, scope, keys, unknown, top_k, mode, timings)
         t = time.perf_counter()
-        if previous and q is not first:
+        if previous and merged:
             # Say how the follow-up was read, in words that can be asked again as they stand.
             labels = {self.project_labels[d][n] for d, n in keys}
             where = sorted(labels, key=lambda lbl: self._order.get(lbl, 99)) or q.topic_words

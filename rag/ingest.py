@@ -137,6 +137,10 @@ def add_file(path: Path, corpus_dir: Path) -> Path:
     if path.name.startswith(IGNORED_PREFIXES):  # it would land but never be indexed
         raise IngestError(f"{path.name}: hidden or temporary file names are not indexed; rename it")
     load_document(path)  # refuse an unstructurable guide before anything touches the corpus
+    from rag.aliases import aliases_path, load_aliases
+
+    extra = aliases_path(path)
+    load_aliases(extra)  # a broken aliases file beside it is refused too, naming itself
     data = path.read_bytes()
     doc_id = doc_id_for(path)
     for existing in corpus_files(corpus_dir):
@@ -161,6 +165,8 @@ def add_file(path: Path, corpus_dir: Path) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if extra.is_file():  # the guide's aliases travel with it (docs/guides.md)
+        shutil.copyfile(extra, aliases_path(dest))
     return dest
 
 

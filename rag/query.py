@@ -208,7 +208,8 @@ def understand(question: str, topics: Iterable[str] = (),
         # Asked of one project, 在线人数≥2000 is evidence as written; across projects, a condition.
         q.conditions, rest = conditions(rest)
     for alias, word in aliases:
-        # The alias stays in the content: 汽车 names 智驾 and is also what a clause counts.
+        # The alias stays in the content: a word that names a project (汽车) may also be what a
+        # clause counts.
         if _contains(rest, alias) and word not in q.topic_words:
             q.topic_words.append(word)
     for word, label in _SYNONYMS:

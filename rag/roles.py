@@ -34,7 +34,8 @@ ROLE_HEADINGS: dict[str, tuple[str, ...]] = {
 # Single characters or short words that decide a heading no table entry names (项目考核要求 →
 # targets), tried in this order: notes before eligibility, so 其他要求 is not 申报要求.
 _FALLBACK: tuple[tuple[str, str], ...] = (
-    ("其他", NOTES), ("说明", NOTES), ("指标", TARGETS), ("目标", TARGETS), ("成果", TARGETS),
+    ("其他", NOTES), ("说明", NOTES), ("指标", TARGETS), ("目标", TARGETS), ("成果", TARGETS), ("考核", TARGETS),
+    ("绩效", TARGETS),
     ("经费", FUNDING), ("资助", FUNDING), ("资金", FUNDING), ("强度", FUNDING),
     ("周期", PERIOD), ("年限", PERIOD), ("期限", PERIOD),
     ("组织", ORGANISATION), ("条件", ELIGIBILITY), ("主体", ELIGIBILITY), ("要求", ELIGIBILITY),

@@ -46,7 +46,7 @@ def topic_words(docs: list[Document], tok: Tokenizer) -> dict[str, set[tuple[str
 
     A word names a project when no other title of its guide has it, it is no title filler and no
     word of a guide's title, and the text of at most one other project of any loaded guide uses
-    it. A word naming one project in each of two guides (金融 in two titles) maps to both.
+    it. A word naming one project in each of two guides (in two guides' titles) maps to both.
     """
     counts: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for d in docs:
@@ -114,3 +114,14 @@ def named_guides(norm: str, names: dict[str, GuideNames]) -> list[str]:
             score[doc] = s
     best = max(score.values(), default=0)
     return [d for d, s in score.items() if s == best] if best else []
+
+
+def without_guide_names(content: str, names: dict[str, GuideNames]) -> str:
+    """Return question content without the words that named a guide (2024年, 第二批, 数字经济): they
+    chose the guide and are not asked of its text."""
+    words = sorted({w for n in names.values() for w in n.words}, key=len, reverse=True)
+    for pat in (*_Q_BATCH, _Q_YEAR):
+        content = pat.sub(" ", content)
+    for w in words:
+        content = content.replace(w, " ")
+    return re.sub(r"\s+", " ", content).strip()

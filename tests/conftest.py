@@ -25,6 +25,9 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
     if not corpus.exists():
         corpus.mkdir(parents=True)
         shutil.copy(GUIDE, corpus / GUIDE.name)
+        aliases = GUIDE.with_name(GUIDE.stem + ".aliases.toml")
+        if aliases.exists():  # the guide's aliases file travels with it
+            shutil.copy(aliases, corpus / aliases.name)
     return Settings.from_env(corpus_dir=corpus, index_dir=tmp / "index", data_dir=tmp / "data", **overrides)
 
 

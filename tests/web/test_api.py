@@ -129,3 +129,21 @@ def test_documented_shapes_match_what_the_api_returns(client) -> None:  # type: 
     ask_422 = schema["paths"]["/api/ask"]["post"]["responses"]["422"]
     assert ask_422["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
     assert "HTTPValidationError" not in schema["components"]["schemas"]
+
+
+def test_ask_and_search_scoped_to_a_guide(client) -> None:  # type: ignore[no-untyped-def]
+    doc = "2023-chongqing-ai-major-projects-batch1"
+    d = client.post("/api/ask", json={"question": "项目四出资要求", "doc": doc}).json()
+    assert d["answered"] and d["citations"][0]["doc"] == doc
+    assert d["citations"][0]["doc_title"] == "2023 年重庆市人工智能重大专项第一批项目申报指南"
+    hits = client.get("/api/search", params={"q": "实施周期", "doc": doc}).json()["hits"]
+    assert hits and {h["doc"] for h in hits} == {doc}
+
+
+def test_unknown_guide_is_404_naming_it(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/api/ask", json={"question": "项目四出资要求", "doc": "no-such-guide"})
+    assert r.status_code == 404 and "no-such-guide" in r.json()["error"]
+    r = client.get("/api/search", params={"q": "实施周期", "doc": "no-such-guide"})
+    assert r.status_code == 404 and "no-such-guide" in r.json()["error"]
+    r = client.post("/api/ask", json={"question": "项目四", "doc": 3})
+    assert r.status_code == 422 and "doc" in r.json()["error"]
