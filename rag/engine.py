@@ -22,14 +22,22 @@ from rag.answer import (
 )
 from rag.cache import LRU
 from rag.encoder import Encoder, EncoderUnavailable, load_encoder
-from rag.lexicon import OFF_GUIDE
+from rag.lexicon import GENERAL_WORDS, OFF_GUIDE, SECTION_SYNONYMS
 from rag.normalize import normalize, strip_spaces
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
 from rag.retrieve import Hit, Retriever, Timings
+from rag.roles import GENERAL
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
-from rag.topics import guide_names, named_guides, project_number, topic_words, without_guide_names
+from rag.topics import (
+    TITLE_FILLERS,
+    guide_names,
+    named_guides,
+    project_number,
+    topic_words,
+    without_guide_names,
+)
 from rag.types import Answer, Guide, GuideProject
 
 log = logging.getLogger("rag")
@@ -42,6 +50,14 @@ NUMBER_BONUS = 0.35
 # Answers from several guides fit a question equally when their evidence differs by less than
 # this: each gets a row, labelled with its guide's title, rather than one being picked silently.
 FIT_TIE = 0.1
+# Guides that compete for a question asked of all: those among this many best passages, at most
+# MAX_GUIDE_ROWS of them (rows of one answer).
+FANOUT_HITS = 12
+MAX_GUIDE_ROWS = 6
+
+
+# Words that say what kind of answer is wanted (要求, 条件 …), not what it is about.
+_ASKING_WORDS = frozenset(WEAK_SECTION_WORDS) | {w for ws in SECTION_SYNONYMS.values() for w in ws}
 
 
 class UnknownGuide(ValueError):
@@ -104,6 +120,8 @@ class Engine:
         self._aliases, self._glossary = vocabulary(extra.get("topics", {}), extra.get("terms", {}))
         self._alias_words = frozenset(a for a, _ in self._aliases)
         self.segment = tok.segment
+        self._tok = tok
+        self._titles = [d.title for d in docs]
         self.labels = {c.project for c in self.chunks if c.project}
         # Each guide's projects by number (项目四 and 项目4 are both 4); 最后一个项目 is its highest.
         self.project_labels = {d.id: {p.number: p.label for p in d.projects} for d in docs}
@@ -113,6 +131,19 @@ class Engine:
         self._project_no = np.array([c.project_no for c in self.chunks], dtype=np.int64)
         # Each guide's text as evidence is matched: whether a guide says 截止 or 电话 at all.
         self._flat = {d.id: strip_spaces(normalize(d.text)) for d in docs}
+        self._has_general = {d.id for d in docs if d.general}
+        self._project_flat = {(d.id, p.number): strip_spaces(normalize(d.text[p.start : p.sections[-1].end]))
+                              for d in docs for p in d.projects if p.sections}
+        # Domain groups a question may name (创新药物领域 → 创新药物): their projects, per guide.
+        self._groups: dict[str, dict[str, list[int]]] = {}
+        for d in docs:
+            for p in d.projects:
+                if p.group:
+                    stem = re.sub(r"(?:领域|方向|板块|专题)$", "", normalize(p.group)) or normalize(p.group)
+                    self._groups.setdefault(d.id, {}).setdefault(stem, []).append(p.number)
+        # Each project's title words, for a question naming a project by two or more of them.
+        self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS}
+                             for d in docs for p in d.projects}
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
         self.answers: LRU[Answer] = LRU(settings.query_cache_size)
@@ -222,10 +253,14 @@ class Engine:
         docs = list(self.documents)
         if len(docs) == 1:
             return docs
-        named = named_guides(q.norm, self.names)
+        named = named_guides(" ".join([q.norm, *q.glossary]), self.names)
         if not q.project_numbers and not q.from_end:
             # Words of a project title name that project's guide(s) (an alias in a guide's file too).
             topical = {d for w in q.topic_words for d, _ in self.topics.get(w, ())}
+            titled = self._title_match(q, [d for d in docs if d in named] or docs)
+            if titled and not {d for d, _ in titled} & topical:
+                # Words of a title in the question outweigh an alias (from one guide's file) it also holds.
+                topical = {d for d, _ in titled}
             if topical:
                 return [d for d in docs if d in topical and (d in named or not set(named) & topical)]
         return [d for d in docs if d in named] or docs
@@ -241,7 +276,24 @@ class Engine:
         if not q.project_numbers and not q.from_end:
             for w in q.topic_words:
                 keys |= {(d, n) for d, n in self.topics.get(w, ()) if d in scope}
+            for d in scope:
+                for stem, numbers in self._groups.get(d, {}).items():
+                    if stem in q.norm:
+                        keys |= {(d, n) for n in numbers}
+            if not keys:
+                keys |= self._title_match(q, scope)
         return keys, unknown
+
+    def _title_match(self, q: Query, scope: list[str]) -> set[tuple[str, int]]:
+        """Return the project whose title shares two or more words with the question, more than any other
+        title does (算力调度平台那个项目); only with several guides loaded (one guide's titles name by topic)."""
+        if len(self.documents) < 2:
+            return set()
+        ranked = sorted(((sum(w in q.norm for w in ws), k) for k, ws in self._title_words.items() if k[0] in scope),
+                        reverse=True)
+        if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
+            return {ranked[0][1]}
+        return set()
 
     def ask(self, question: str, previous: str | None = None, top_k: int = 3, mode: str = "hybrid",
             timings: Timings | None = None, doc: str | None = None) -> Answer:
@@ -291,8 +343,17 @@ class Engine:
         merged = q is not first
         scope = self._scope(q, doc)
         if len(self.documents) > 1:
-            q = replace(q, content=without_guide_names(q.content, self.names))
+            naming = {w for n in self.names.values() for w in n.words}
+            q = replace(q, content=without_guide_names(q.content, self.names, self._titles, self._tok),
+                        glossary=[g for g in q.glossary if g not in naming])
         keys, unknown = self._projects(q, scope)
+        grouped = not q.project_numbers and any(stem in q.norm for d in scope for stem in self._groups.get(d, {}))
+        several = len(q.project_numbers) > 1 and re.search(r"分别|各自|各是|respectively", q.norm) is not None
+        if len(keys) > 1 and not q.cross and (grouped or several):
+            q = replace(q, cross=True)  # a domain group, or 项目1和项目2…分别: a row per project
+        if (not keys and not unknown and set(scope) & self._has_general
+                and any(w in q.norm for w in GENERAL_WORDS)):
+            q = replace(q, sections=[GENERAL, *q.sections])
         timings.add("understand", t0)
         ans = self._answer(question, q, scope, keys, unknown, top_k, mode, timings)
         t = time.perf_counter()
@@ -335,11 +396,17 @@ class Engine:
                                     timings)
         t = time.perf_counter()
         # Several guides: each answers on its own; the best fitting answers, all of them if they tie.
-        first_seen = {h.chunk.doc: i for i, h in reversed(list(enumerate(hits)))}
-        order = sorted(scope, key=lambda d: first_seen.get(d, n))
-        answers = [self._answer_doc(question, q, d, [h for h in hits if h.chunk.doc == d],
-                                    {k for k in keys if k[0] == d}, [u for u in unknown if u[0] == d], ev, qvec,
-                                    boosts, top_k, mode, Timings(), wide=False) for d in order]
+        # Only the guides of the best passages compete, so a hundred loaded guides cost what a few do.
+        order = list(dict.fromkeys(h.chunk.doc for h in hits[:FANOUT_HITS]))[:MAX_GUIDE_ROWS]
+        if not order:
+            order = scope[:1]
+        mine: dict[str, list[Hit]] = {d: [] for d in order}
+        for h in hits:
+            if h.chunk.doc in mine:
+                mine[h.chunk.doc].append(h)
+        answers = [self._answer_doc(question, q, d, mine[d], {k for k in keys if k[0] == d},
+                                    [u for u in unknown if u[0] == d], ev, qvec, boosts, top_k, mode, Timings(),
+                                    wide=False) for d in order]
         timings.add("extract", t)
         return self._choose(question, answers, top_k)
 
@@ -386,13 +453,23 @@ class Engine:
             count = len(self.project_labels[doc])
             have = f"本指南共 {count} 个项目" if count else "指南中没有项目"
             return Answer(question, False, "", [], suggestions(sugg, s.suggestions), note=f"指南中没有{names}（{have}）。")
+        general = bool(q.sections) and q.sections[0] == GENERAL
+        if general and doc not in self._has_general:
+            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                          note="本指南没有申报须知等总体部分，没有这个问题的答案。")
         flat = self._flat[doc]
-        absent = [t for t in ev.terms if any(w in t for w in OFF_GUIDE) and t not in flat]
+        absent = [t for t in ev.terms if any(w in t for w in OFF_GUIDE) and t not in flat and not general]
+        if keys and q.sections and not any(h.chunk.role in q.sections for h in hits):
+            # 项目3的组织方式 where project 3 has no such section: the guide does not say.
+            names = "、".join(sorted({h.chunk.project or "" for h in hits}))
+            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                          note=f"{names}没有“{q.sections[0]}”一节。")
         if absent:
             # "project 6's email address": the guide has no 邮箱 at all, whatever else matches.
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note=f"指南中没有关于“{absent[0]}”的内容。")
-        if not keys and hits and (q.cross or q.sections or (q.weak_sections and ev.terms)):
+        if ((not keys or (q.cross and len(keys) > 1)) and hits and not general
+                and (q.cross or q.sections or (q.weak_sections and ev.terms))):
             across = answer_across(question, q, hits, ev, self.texts, s)
             if across is not None:
                 timings.add("extract", t)
@@ -421,6 +498,16 @@ class Engine:
         hits.remove(best)
         hits.insert(0, best)
         structured = bool(keys) and (bool(q.sections) or (bool(q.weak_sections) and chunk.role in q.weak_sections))
+        if structured:
+            # 项目五的区级财政资助 where project five has none: a word other projects use and this
+            # project never does means it does not say, whatever its section holds.
+            own = self._project_flat.get((doc, chunk.project_no), "")
+            lacking = [t for t in ev.terms if len(t) >= 2 and "|" not in t and not t.isascii() and not t[0].isdigit()
+                       and t not in own and t not in _ASKING_WORDS and self.retriever.idf(t) < self.retriever.max_idf]
+            if lacking:
+                timings.add("extract", t)
+                return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                              note=f"{chunk.project}中没有关于“{lacking[0]}”的内容。")
         whole = ev.coverage(self.texts[chunk.doc][chunk.start : chunk.end] + (chunk.section or ""))
         enough = structured or (keys and not ev.terms) or max(cov, whole) >= s.min_evidence
         timings.add("extract", t)

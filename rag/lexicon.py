@@ -33,7 +33,8 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "申报条件": (
         "申报条件", "申请条件", "申报资格", "资格", "申报主体", "申请主体", "主体资格", "谁能申报", "谁可以申报", "谁能申请", "谁可以申请",
-        "哪些单位", "什么单位", "什么样的单位", "单位类型", "牵头", "能不能申报", "可以申报吗", "可以申请吗",
+        "哪些单位", "什么单位", "什么样的单位", "单位类型", "牵头", "跟谁一起", "和谁一起", "跟谁一块", "和谁一块",
+        "与谁联合", "跟谁联合", "和谁联合", "联合谁", "一起报", "一块儿报", "一块报", "能不能申报", "可以申报吗", "可以申请吗",
         "能申请吗", "能申报吗", "产学研", "高校", "大学", "企业", "联合申报", "合作", "门槛", "条件",
         "who can apply", "who may apply", "eligible", "eligibility", "eligible applicants", "requirements to apply",
         "who leads", "led by", "leading unit", "lead applicant", "qualification", "qualifications",
@@ -110,6 +111,13 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "vehicles": "汽车", "vehicle": "汽车", "cars": "汽车", "districts and counties": "区县", "counties": "区县", "ownership": "归属", "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
     "weather": "天气", "results": "结果", "announced": "公布", "foreign": "外资", "individual": "个人",
     "horizontal": "水平", "vertical": "垂直", "precision": "精度", "operating system": "系统",
+    # Fields of the family's programmes: English names a guide by its field (its title's words).
+    "biomedicine": "生物医药", "biomedical": "生物医药", "biopharmaceutical": "生物医药", "biomedicines": "生物医药",
+    "artificial intelligence": "人工智能", "smart manufacturing": "智能制造", "intelligent manufacturing": "智能制造",
+    "digital economy": "数字经济", "modern agriculture": "现代农业", "agricultural": "农业", "agriculture": "农业",
+    "new materials": "新材料", "new energy": "新能源",
+    "hospital": "医院", "hospitals": "医院", "bridges": "桥梁", "tunnels": "隧道", "pathogens": "病原体",
+    "pathogen": "病原体", "paper": "纸质", "hard copy": "纸质", "hard copies": "纸质",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
     "市里": "市级", "区里": "区级", "区县": "区级", "品质": "质量",
 }
@@ -142,12 +150,23 @@ SPOKEN_REWRITES: dict[str, str] = {
     "to be granted": "授权", "get granted": "授权", "granted invention": "授权 invention",
 }
 
+# What a guide's general part (申报须知, 申报说明) answers: the application window, how and where to
+# apply, contacts, limits per applicant, the batch as a whole. Asked of no project, these words
+# point at the general part; a guide without one abstains.
+GENERAL_WORDS = (
+    "截止", "申报时间", "填报时间", "什么时候申报", "何时申报", "什么时候报", "逾期", "受理", "咨询", "电话",
+    "联系方式", "联系人", "纸质", "限报", "同一单位", "同一项目负责人", "负责人年龄", "年龄", "怎么申报", "如何申报",
+    "怎样申报", "怎么报", "申报方式", "申报系统", "网上申报", "在线填报", "网上填报", "哪里申报", "在哪申报",
+    "在哪里报", "一共发布", "共发布", "资助总额", "中期评估", "里程碑", "推荐单位", "审核推荐", "总体要求",
+    "deadline", "how to apply", "apply online", "contact", "phone", "telephone", "hotline", "paper", "hard cop",
+)
+
 # What guides of this family never say (deadlines, contacts, addresses): a question asking for one
 # of these is not answered by a section that happens to match its other words, when the guide
 # indeed lacks the word ("project 6's email address" is not 项目六 · 拟解决问题).
 OFF_GUIDE = frozenset(
     "截止 截止日期 截止时间 联系人 联系方式 电话 邮箱 地址 网址 模板 评审专家 利率 贷款 保证金 天气 公布 材料 "
-    "知识产权 归属".split()
+    "知识产权 归属 公示".split()
 )
 
 # Words that carry no content in a question; they must not count as evidence.

@@ -21,6 +21,8 @@ TITLE_FILLERS = frozenset(
     "智能 智慧 场景 作业 产业 复杂 全域 一体化 新一代 重庆 重庆市 成渝 西部 山地 城市 道路 区域 国产化 "
     "重大 专项 项目 申报 指南 批 年度".split()
 )
+# Title words that also ask something of a guide's text (怎么申报): kept in a question's content.
+KEEP_IN_CONTENT = frozenset({"申报", "项目"})
 # A title word that also occurs in the text of this many of its guide's projects is a common
 # word of that guide (数字, 场景), not the name of one project.
 COMMON_IN_PROJECTS = 2
@@ -29,7 +31,9 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 # How a question names a batch or a year: 第二批 / 二批 / batch 2 / 2nd batch; 2024年 / 24年.
 _Q_BATCH = [re.compile(r"第?\s*([一二三四五六七八九十\d]{1,3})\s*批"),
             re.compile(r"batch\s*(?:no\.?\s*)?(\d{1,2})"),
-            re.compile(r"(\d)(?:st|nd|rd|th)\s+batch")]
+            re.compile(r"(\d)(?:st|nd|rd|th)\s+batch"),
+            re.compile(r"(first|second|third|fourth|fifth)\s+batch")]
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _Q_YEAR = re.compile(r"(?<!\d)(?:20)?(2\d)\s*年|(?<!\d)(20\d\d)(?!\d)")
 
 
@@ -105,7 +109,7 @@ def _title_words(title: str, tok: Tokenizer) -> set[str]:
 def named_guides(norm: str, names: dict[str, GuideNames]) -> list[str]:
     """Return the guides a normalised question names (most features matched), or [] for none."""
     years = {2000 + int(a) if a else int(b) for a, b in _Q_YEAR.findall(norm)}
-    batches = {cn_number(m.group(1)) for pat in _Q_BATCH for m in pat.finditer(norm)}
+    batches = {_ORDINALS.get(m.group(1)) or cn_number(m.group(1)) for pat in _Q_BATCH for m in pat.finditer(norm)}
     score = {}
     for doc, n in names.items():
         s = len(years & n.years) + (n.batch in batches) + sum(
@@ -116,12 +120,16 @@ def named_guides(norm: str, names: dict[str, GuideNames]) -> list[str]:
     return [d for d, s in score.items() if s == best] if best else []
 
 
-def without_guide_names(content: str, names: dict[str, GuideNames]) -> str:
-    """Return question content without the words that named a guide (2024年, 第二批, 数字经济): they
-    chose the guide and are not asked of its text."""
-    words = sorted({w for n in names.values() for w in n.words}, key=len, reverse=True)
-    for pat in (*_Q_BATCH, _Q_YEAR):
+def without_guide_names(content: str, names: dict[str, GuideNames], titles: list[str], tok: Tokenizer) -> str:
+    """Return question content without the words that name a guide (its year, 第二批, 数字经济, 重大专项):
+    they choose the guide and are not asked of its text. Other years (实施到2027年) stay."""
+    years = {y for n in names.values() for y in n.years}
+    content = _Q_YEAR.sub(lambda m: " " if (2000 + int(m.group(1)) if m.group(1) else int(m.group(2))) in years
+                          else m.group(0), content)
+    for pat in _Q_BATCH:
         content = pat.sub(" ", content)
-    for w in words:
+    words = {w for n in names.values() for w in n.words}
+    words |= {w for t in titles for w in tok.segment(t) if len(w) >= 2 and not re.search(r"\d", w)}
+    for w in sorted(words - KEEP_IN_CONTENT, key=len, reverse=True):
         content = content.replace(w, " ")
     return re.sub(r"\s+", " ", content).strip()

@@ -89,7 +89,8 @@ def test_bad_questions_raise_clear_errors(engine, bad: str) -> None:  # type: ig
 def test_json_shape(engine) -> None:  # type: ignore[no-untyped-def]
     d = json.loads(engine.ask("项目四出资要求").to_json())
     assert {"question", "answered", "answer", "citations", "suggestions", "took_ms"} <= set(d)
-    assert set(d["citations"][0]) == {"doc", "project", "project_title", "section", "text", "start", "end", "score"}
+    assert set(d["citations"][0]) == {"doc", "doc_title", "project", "project_title", "section", "text", "start", "end",
+                                      "score"}
     assert d["took_ms"] > 0
 
 

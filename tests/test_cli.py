@@ -51,6 +51,18 @@ def test_ask_json_and_batch(run, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert len(lines[1]["suggestions"]) <= 3
 
 
+def test_ask_scoped_to_a_guide_and_guides_listed(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc = "2023-chongqing-ai-major-projects-batch1"
+    qs = tmp_path / "qs.txt"
+    qs.write_text("项目四出资要求\n实施周期多久\n", encoding="utf-8")
+    lines = [json.loads(x) for x in run("ask", "--json", "--batch", str(qs), "--doc", doc).stdout.splitlines()]
+    assert [x["citations"][0]["doc"] for x in lines] == [doc, doc]
+    r = run("ask", "项目四出资要求", "--doc", "no-such-guide")
+    assert r.exit_code != 0 and "no-such-guide" in r.stderr and doc in r.stderr
+    r = run("guides")
+    assert r.exit_code == 0 and doc in r.stdout and "7 projects" in r.stdout
+
+
 def test_semantic_off_is_said_once(run) -> None:  # type: ignore[no-untyped-def]
     r = run("ask", "How long is project 3?")
     assert r.exit_code == 0 and "不超过 3 年" in r.output

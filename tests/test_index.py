@@ -34,7 +34,7 @@ def test_reopen_reuses_the_build(tmp_path: Path) -> None:
 
 def test_corpus_change_makes_the_index_stale(tmp_path: Path) -> None:
     e = open_engine(tmp_path)
-    guide = next(e.settings.corpus_dir.iterdir())
+    guide = next(e.settings.corpus_dir.glob("*.txt"))
     guide.write_text(guide.read_text(encoding="utf-8").replace("不低于 3000", "不低于 3600"), encoding="utf-8")
     e2 = open_engine(tmp_path)
     assert e2.build_dir != e.build_dir
@@ -93,7 +93,7 @@ def test_build_writes_atomically_and_keeps_two(tmp_path: Path) -> None:
 
 def test_running_engine_keeps_serving_and_picks_up_new_builds(tmp_path: Path) -> None:
     e = open_engine(tmp_path)
-    guide = next(e.settings.corpus_dir.iterdir())
+    guide = next(e.settings.corpus_dir.glob("*.txt"))
     guide.write_text(guide.read_text(encoding="utf-8").replace("不低于 3000", "不低于 3600"), encoding="utf-8")
     # Edited under a running server: still answers from the last good index, and says it is stale.
     assert "3000" in e.ask("项目四出资要求").answer

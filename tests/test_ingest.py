@@ -169,7 +169,7 @@ def test_docx_word_auto_numbering_is_not_in_the_text(tmp_path: Path) -> None:
     f = tmp_path / "numbered.docx"
     d.save(str(f))
     assert "1." not in read_text(f)
-    with pytest.raises(ParseError, match="项目一 has no numbered sections"):
+    with pytest.raises(ParseError, match="项目一.*numbered section"):
         load_document(f)
 
 
