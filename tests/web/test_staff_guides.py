@@ -96,6 +96,8 @@ def test_upload_preview_confirm_then_the_new_guide_answers(staff) -> None:  # ty
     listing = soup(client.get("/staff/guides").text)
     assert "2024-测试市智能制造专项" in listing.text and not listing.find(id="pending-h")  # staged copy tidied
     assert "完成" in listing.select_one("#jobs-h + table").text
+    done = soup(client.get(r.headers["location"]).text)
+    assert done.find("a", href="/guides/2024-测试市智能制造专项") and "完成" in done.find(id="job-status").text
 
 
 def test_the_current_index_serves_while_the_new_one_builds(staff) -> None:  # type: ignore[no-untyped-def]
