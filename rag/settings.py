@@ -21,6 +21,23 @@ def _cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "guideqa"
 
 
+# Numeric hardening settings read from the environment (docs/security.md).
+_HARDENING_ENV = {"RAG_MAX_HEADER_BYTES": "max_header_bytes", "RAG_MAX_HEADERS": "max_headers",
+                  "RAG_READ_TIMEOUT": "read_timeout", "RAG_MAX_CONNECTIONS": "max_connections",
+                  "RAG_STAFF_SESSION_SECONDS": "staff_session_seconds"}
+
+
+def _positive(name: str, value: str, kind: type) -> float | int:
+    """Return a positive number from an environment variable; ValueError naming it otherwise."""
+    try:
+        number = kind(value.strip())
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{name} must be a positive {'whole ' if kind is int else ''}number, not {value!r}")
+    return number  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = field(default_factory=lambda: _root() / "corpus")
@@ -61,6 +78,14 @@ class Settings:
     # No legitimate request is near this: a 500-character question is ~2 KB of JSON.
     max_body_bytes: int = 16 * 1024
     max_comment_chars: int = 2000
+    # Hardening (docs/security.md): proxies whose X-Forwarded-For/-Proto are believed (none by
+    # default), the HTTP server's limits, and the staff session's lifetime.
+    trusted_proxies: str = ""
+    max_header_bytes: int = 16 * 1024
+    max_headers: int = 100
+    read_timeout: float = 20.0
+    max_connections: int = 400
+    staff_session_seconds: int = 8 * 3600
     # Staff uploads of a guide (.txt/.pdf/.docx): the second guide is 10 KB as text; a PDF is a few MB.
     max_upload_bytes: int = 10 * 1024 * 1024
 
@@ -89,6 +114,11 @@ class Settings:
             s = replace(s, rate_limit=int(value))
         if env.get("RAG_INDEX_DIR"):
             s = replace(s, index_dir=Path(env["RAG_INDEX_DIR"]))
+        if env.get("RAG_TRUSTED_PROXIES"):
+            s = replace(s, trusted_proxies=env["RAG_TRUSTED_PROXIES"].strip())
+        for name, key in _HARDENING_ENV.items():
+            if env.get(name):
+                s = replace(s, **{key: _positive(name, env[name], type(getattr(s, key)))})  # type: ignore[arg-type]
         return replace(s, **overrides)  # type: ignore[arg-type]
 
     def index_fingerprint(self) -> str:

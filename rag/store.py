@@ -31,6 +31,10 @@ class StoreError(RuntimeError):
     """The database cannot be written or read; the message says so plainly."""
 
 
+class VoteTaken(Exception):
+    """The answer already has a different vote: one vote per answer (docs/security.md)."""
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
 
@@ -99,11 +103,22 @@ class Store:
         return qid
 
     def add_feedback(self, answer_id: str, vote: str, comment: str | None) -> int:
-        """Store a vote on an answer; KeyError if the answer id is unknown."""
+        """Store a vote on an answer; KeyError if the answer id is unknown.
+
+        One vote per answer: an answer id goes only to the client that asked, so this is one vote
+        per answer per client. The same vote again returns the stored one's id (nothing stored
+        twice); a different one raises VoteTaken.
+        """
         try:
             with self._tx() as db:
                 if db.execute("SELECT 1 FROM questions WHERE id = ?", (answer_id,)).fetchone() is None:
                     raise KeyError(answer_id)
+                had = db.execute("SELECT id, vote, comment FROM feedback WHERE answer_id = ? ORDER BY id LIMIT 1",
+                                 (answer_id,)).fetchone()
+                if had is not None:
+                    if (had["vote"], had["comment"]) == (vote, comment or None):
+                        return int(had["id"])
+                    raise VoteTaken(answer_id)
                 cur = db.execute(
                     "INSERT INTO feedback (answer_id, vote, comment, created_at) VALUES (?, ?, ?, ?)",
                     (answer_id, vote, comment or None, _now()),

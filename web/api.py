@@ -9,8 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from rag.engine import UnknownGuide
-from rag.store import StoreError
+from rag.store import StoreError, VoteTaken
 from web.app_state import client_of, engine_of, store_of, templates_of
+from web.redact import without_paths
 from web.schemas import AskIn, AskOut, FeedbackIn, FeedbackOut, HealthOut, SearchOut, responses
 
 router = APIRouter()
@@ -56,12 +57,14 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=50
 
 
 @router.post("/api/feedback", status_code=201, summary="Vote on an answer, with an optional comment",
-             responses=responses(201, FeedbackOut, 400, 404, 413, 422, 503))
+             responses=responses(201, FeedbackOut, 400, 404, 409, 413, 422, 503))
 def feedback(body: FeedbackIn, request: Request) -> JSONResponse:
     try:
         fid = store_of(request).add_feedback(body.answer_id, body.vote, (body.comment or "").strip() or None)
     except KeyError:
         return error(404, "没有这个回答 (unknown answer_id)")
+    except VoteTaken:
+        return error(409, "这个回答已经反馈过了：每个回答只计一次 (this answer already has a vote)")
     except StoreError as e:
         return error(503, f"反馈暂时无法保存，请稍后再试 (feedback not saved: {e})")
     return JSONResponse({"ok": True, "id": fid}, status_code=201)
@@ -70,7 +73,7 @@ def feedback(body: FeedbackIn, request: Request) -> JSONResponse:
 @router.get("/healthz", summary="Index, model and corpus status", responses=responses(200, HealthOut))
 def healthz(request: Request) -> JSONResponse:
     st = engine_of(request).status()
-    return JSONResponse(st.to_dict() | {"mode": "hybrid" if st.dense else "bm25-only"})
+    return JSONResponse(without_paths(st.to_dict()) | {"mode": "hybrid" if st.dense else "bm25-only"})
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -9,13 +9,16 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from rag.engine import Engine
 from rag.reindex import Reindexer
 from rag.settings import Settings
 from rag.store import Store
 from web.app_state import EngineHolder, settle_heap
+from web.errors import install_error_handlers
 from web.guard import install_guards
+from web.limits import SignInThrottle
 
 HERE = Path(__file__).parent
 
@@ -40,10 +43,14 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.reindexer = Reindexer(settings)  # staff add/remove guides: rebuilds in the background
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     install_guards(app, settings)
+    app.state.signin = SignInThrottle()
+    if settings.trusted_proxies:  # outermost: the guards see the client the proxy names
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
     from web import api, guides, pages, staff, staff_guides
 
     api.install_error_handlers(app)
+    install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(staff.router)
@@ -59,13 +66,15 @@ def app_factory() -> FastAPI:
 
 def serve(host: str, port: int, settings: Settings | None = None, workers: int = 1,
           engine: Engine | None = None) -> None:
-    """Run the app with uvicorn; several workers share the index and the SQLite file."""
+    """Run the app with uvicorn, bounded (web/server.py); several workers share the index and the SQLite file."""
     import uvicorn
 
+    from web.server import server_options
+
+    options = server_options(settings or (engine.settings if engine else Settings.from_env()))
     if workers > 1:
         # Two cores: one torch thread per worker process avoids oversubscription.
         os.environ.setdefault("OMP_NUM_THREADS", "1")
-        uvicorn.run("web.app:app_factory", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning")
+        uvicorn.run("web.app:app_factory", factory=True, host=host, port=port, workers=workers, **options)
     else:
-        uvicorn.run(create_app(engine, settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(engine, settings), host=host, port=port, **options)

@@ -1,9 +1,9 @@
-"""Guards every response passes: security headers, a body-size limit and a per-client rate limit."""
+"""Guards every response passes: security headers, a body-size limit, a per-client rate limit,
+cross-site refusal, relative redirects and no caching of staff pages."""
 
 from __future__ import annotations
 
-import threading
-import time
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -11,6 +11,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.settings import Settings
+from web.csrf import cross_site
+from web.limits import RateLimiter
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
@@ -19,8 +21,8 @@ SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "n
 # A form percent-encodes each UTF-8 byte as three characters (中 → %E4%B8%AD): a 2000-character
 # Chinese comment is 18 KB as a form and 6 KB as JSON, so forms get this multiple of the limit.
 FORM_FACTOR = 3
-# Routes that cost an answer: these are rate limited (and "/" when it answers, see `_answers`).
-LIMITED = ("/api/ask", "/fragment/answer")
+# Routes that cost an answer or a search: these are rate limited (and "/" when it answers, see `_answers`).
+LIMITED = ("/api/ask", "/api/search", "/fragment/answer")
 # Staff upload a guide here (multipart); the form's boundaries and fields add a little to the file.
 UPLOAD_PATH = "/staff/guides/upload"
 UPLOAD_OVERHEAD = 16 * 1024
@@ -30,30 +32,6 @@ def _answers(request: Request) -> bool:
     """Return whether this request asks for an answer: the API, the script's fragment, the no-JS form."""
     path = request.url.path
     return path in LIMITED or (path == "/" and (request.method == "POST" or "q" in request.query_params))
-
-
-class RateLimiter:
-    """A token bucket per client: `per_minute` answers, refilled continuously, burst of a quarter."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = max(5.0, per_minute / 4)
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, client: str) -> tuple[bool, float]:
-        """Return (allowed, seconds until the next token)."""
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(client, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if len(self._buckets) > 100_000:  # a flood of distinct clients must not grow memory forever
-                self._buckets.clear()
-            if tokens >= 1:
-                self._buckets[client] = (tokens - 1, now)
-                return True, 0.0
-            self._buckets[client] = (tokens, now)
-            return False, (1 - tokens) / self.rate
 
 
 def install_guards(app: FastAPI, settings: Settings) -> None:
@@ -75,6 +53,10 @@ class Guards:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
+        if cross_site(scope["method"], request.headers, scope.get("scheme", "http")):
+            refusal = _refuse(request, 403, "拒绝跨站提交：请从本站页面提交 (cross-site request refused)")
+            await refusal(scope, receive, send)
+            return
         if scope["method"] in ("POST", "PUT", "PATCH"):
             limit = self.settings.max_body_bytes
             if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
@@ -85,6 +67,8 @@ class Guards:
             body = None
             if size is None or (size.isdigit() and int(size) <= limit):
                 body = await _read_body(receive, limit)
+            if body is _GONE:
+                return  # the client left (or was cut off by the server's read timeout): nobody to answer
             if body is None:
                 refusal = _refuse(request, 413, f"请求过大：最多 {limit} 字节 (request body over {limit} bytes)")
                 await refusal(scope, receive, send)
@@ -98,23 +82,42 @@ class Guards:
                 await refusal(scope, receive, send)
                 return
 
+        staff = scope["path"].startswith("/staff")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
+                if staff:  # nothing of the staff view stays in a browser's or proxy's cache
+                    headers["Cache-Control"] = "no-store"
+                location = headers.get("location")
+                if location and "//" in location:
+                    headers["Location"] = relative(location)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
+# What `_read_body` returns when the client disconnected before its body was complete.
+_GONE = b"\x00gone"
+
+
+def relative(location: str) -> str:
+    """Return a redirect target without scheme and host: never a Host header copied into it."""
+    parts = urlsplit(location)
+    if not parts.scheme and not parts.netloc:
+        return location
+    return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+
+
 async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """Read the whole request body; None as soon as it passes `limit` bytes."""
+    """Read the whole request body; None as soon as it passes `limit` bytes, `_GONE` if the client left."""
     chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            return _GONE
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
@@ -151,6 +154,8 @@ def _refuse(request: Request, status: int, message: str, headers: dict[str, str]
     else:
         resp = templates.TemplateResponse(request, "message.html", {"title": "请求未处理", "message": message},
                                           status_code=status, headers=headers)
+    if path.startswith("/staff"):
+        resp.headers["Cache-Control"] = "no-store"
     return _headers(resp)
 
 

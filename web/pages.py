@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from rag.store import StoreError
+from rag.store import StoreError, VoteTaken
 from web.app_state import client_of, engine_of, store_of, templates_of
 from web.view import blocks, card, parse_hl
+
+ALREADY_VOTED = "这个回答已经反馈过了 (this answer already has your vote)"
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,6 +22,8 @@ EXAMPLES = ["项目四出资要求", "卫星互联网项目要培养几个博士
 def _answer(request: Request, question: str, previous: str | None, doc: str = "") -> dict:
     """Ask (within one guide when `doc` names one), log and return the card context, or an error."""
     engine = engine_of(request)
+    # The page carries the last question as understood: cut like a question, whatever was sent.
+    previous = (previous or "")[: engine.settings.max_question_chars]
     try:
         ans = engine.ask(question, previous=previous or None, doc=doc or None)
     except ValueError as e:
@@ -76,7 +80,7 @@ def chat_form(request: Request, question: Annotated[str, Form()] = "",
     unknown = _unknown_guide(request, doc)
     if unknown:
         return unknown
-    result = _answer(request, question, previous[:500], doc)
+    result = _answer(request, question, previous, doc)
     return _chat(request, result, status=422 if "error" in result else 200, doc=doc)
 
 
@@ -88,7 +92,7 @@ def fragment(request: Request, question: Annotated[str, Form()] = "",
         result = {"error": f"没有编号为 “{doc[:100]}” 的指南 (unknown guide)"}
         return templates_of(request).TemplateResponse(request, "_answer_card.html", {"result": result},
                                                       status_code=404)
-    result = _answer(request, question, previous[:500], doc)
+    result = _answer(request, question, previous, doc)
     return templates_of(request).TemplateResponse(
         request, "_answer_card.html", {"result": result}, status_code=422 if "error" in result else 200)
 
@@ -96,12 +100,15 @@ def fragment(request: Request, question: Annotated[str, Form()] = "",
 @router.post("/feedback")
 def feedback_form(request: Request, answer_id: Annotated[str, Form()], vote: Annotated[str, Form()],
                   comment: Annotated[str, Form()] = "") -> Response:
-    if vote not in ("up", "down") or len(comment) > request.app.state.settings.max_comment_chars:
+    if (vote not in ("up", "down") or len(comment) > request.app.state.settings.max_comment_chars
+            or not 0 < len(answer_id) <= 64):
         return _chat(request, {"error": "反馈无效 (invalid feedback)"}, status=422)
     try:
         store_of(request).add_feedback(answer_id, vote, comment.strip() or None)
     except KeyError:
         return _chat(request, {"error": "没有这个回答 (unknown answer)"}, status=404)
+    except VoteTaken:
+        return _chat(request, {"error": ALREADY_VOTED}, status=409)
     except StoreError:
         return _chat(request, {"error": "反馈暂时无法保存，请稍后再试"}, status=503)
     return RedirectResponse("/?thanks=1", status_code=303)

@@ -106,7 +106,8 @@ class HealthOut(BaseModel):
 
 def responses(ok: int, model: type[BaseModel], *codes: int) -> dict[int | str, dict[str, Any]]:
     """Return the `responses=` of a route: its success model, and its errors as {"error": "..."}."""
-    why = {400: "Body is not valid JSON", 404: "Unknown answer_id or guide", 413: "Request body too large",
+    why = {400: "Body is not valid JSON", 404: "Unknown answer_id or guide", 409: "This answer already has a vote",
+           413: "Request body too large",
            422: "Invalid request", 429: "Rate limit", 503: "Database unavailable"}
     out: dict[int | str, dict[str, Any]] = {ok: {"model": model}}
     return out | {c: {"model": ErrorOut, "description": why[c]} for c in codes}
