@@ -1,4 +1,4 @@
-"""The `rag` command line: build, add, ask, eval, serve, bench. Heavy imports live inside commands."""
+"""The `rag` command line: build, add, remove, ask, eval, serve, bench. Heavy imports live inside commands."""
 
 from __future__ import annotations
 
@@ -119,6 +119,20 @@ def add(file: Path) -> None:
     except ValueError as e:
         raise _fail(e) from e
     click.echo(f"added {dest.name}; run `rag build` to index it")
+
+
+@main.command()
+@click.argument("doc")
+def remove(doc: str) -> None:
+    """Take guide DOC (its file stem) out of corpus/; the file is kept in the data folder."""
+    from rag.ingest import remove_file
+
+    s = _settings()
+    try:
+        kept = remove_file(doc, s.corpus_dir, s.data_dir / "removed")
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"removed {doc} from the corpus (file kept at {kept}); run `rag build` to drop it from the index")
 
 
 @main.command()

@@ -146,6 +146,7 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
 def _embed(encoder: Encoder, texts: list[str], stage: str, step: Progress) -> np.ndarray:
     # Batches of 64: large enough to keep the model busy, small enough to show progress.
     out = []
+    step(f"embed {stage}", 0, len(texts))  # say which stage is running before its first batch ends
     for i in range(0, len(texts), 64):
         out.append(encoder.encode(texts[i : i + 64], kind="passage"))
         step(f"embed {stage}", min(i + 64, len(texts)), len(texts))

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
@@ -166,4 +167,33 @@ def add_file(path: Path, corpus_dir: Path) -> Path:
         raise
     if extra.is_file():  # the guide's aliases travel with it (docs/guides.md)
         shutil.copyfile(extra, aliases_path(dest))
+    return dest
+
+
+def find_guide(doc_id: str, corpus_dir: Path) -> Path:
+    """Return the corpus file of a guide, by id (the file stem) or file name; IngestError if none."""
+    files = corpus_files(corpus_dir)
+    for f in files:
+        if doc_id in (doc_id_for(f), f.name, f.stem):
+            return f
+    known = ", ".join(doc_id_for(f) for f in files) or "none"
+    raise IngestError(f"{doc_id}: no such guide in {corpus_dir} (guides: {known})")
+
+
+def remove_file(doc_id: str, corpus_dir: Path, keep_dir: Path) -> Path:
+    """Move a guide out of the corpus into `keep_dir` (never deleted) and return where it went."""
+    src = find_guide(doc_id, corpus_dir)
+    keep_dir.mkdir(parents=True, exist_ok=True)
+    # A time prefix keeps every removed copy, even of a guide removed twice.
+    dest = keep_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{src.name}"
+    shutil.move(str(src), dest)
+    return dest
+
+
+def restore_file(kept: Path, corpus_dir: Path, name: str) -> Path:
+    """Put a removed guide back into the corpus under its original name (undoes `remove_file`)."""
+    dest = corpus_dir / name
+    if dest.exists():
+        raise IngestError(f"{name}: the corpus already has a file of that name; not overwritten")
+    shutil.move(str(kept), dest)
     return dest

@@ -106,6 +106,8 @@ class Settings:
     notice_url: str = ""
     # The staff view shows times in this zone (RAG_TIMEZONE); the store keeps UTC.
     timezone: str = "Asia/Shanghai"
+    # Staff uploads of a guide (.txt/.pdf/.docx): the second guide is 10 KB as text; a PDF is a few MB.
+    max_upload_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -26,7 +26,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_help_lists_commands(run) -> None:
     r = run("--help")
     assert r.exit_code == 0
-    for cmd in ("build", "add", "ask", "eval", "serve", "bench"):
+    for cmd in ("build", "add", "remove", "ask", "eval", "serve", "bench"):
         assert cmd in r.output
 
 
@@ -95,6 +95,36 @@ def test_add_refuses_unstructured_and_accepts_a_guide(run, tmp_path: Path) -> No
     run("build")
     d = json.loads(run("ask", "--json", "测试平台资助强度").stdout)
     assert any(c["doc"] == "other-guide" for c in d["citations"])
+
+
+def test_remove_takes_a_guide_out_and_keeps_its_file(run, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    good = tmp_path / "other-guide.md"
+    good.write_text("另一份指南\n项目一：测试平台研发\n1.拟解决问题：研究测试。\n2.资助强度：不超过 100 万元。\n",
+                    encoding="utf-8")
+    assert run("add", str(good)).exit_code == 0
+    r = run("remove", "other-guide")
+    assert r.exit_code == 0 and "rag build" in r.output
+    kept = list((tmp_path / "data" / "removed").iterdir())
+    assert [k.read_text(encoding="utf-8") for k in kept] == [good.read_text(encoding="utf-8")]
+    assert not (tmp_path / "corpus" / "other-guide.md").exists()
+    run("build")
+    d = json.loads(run("ask", "--json", "测试平台资助强度").stdout)
+    assert all(c["doc"] != "other-guide" for c in d["citations"])
+    for unknown in ("other-guide", "nope"):
+        r = run("remove", unknown)
+        assert r.exit_code != 0 and "no such guide" in r.stderr and "2023-chongqing" in r.stderr
+        assert "Traceback" not in r.output + r.stderr
+
+
+def test_add_takes_the_shared_second_guide(run) -> None:
+    second = Path(__file__).resolve().parents[2] / "shared" / "corpus-extra" / "2024-chongqing-biomedicine-major-projects.txt"
+    if not second.exists():
+        pytest.skip("../shared is not beside the checkout")
+    r = run("add", str(second))
+    assert r.exit_code == 0 and second.name in r.output
+    r = run("build")
+    assert r.exit_code == 0 and "from 2 guide(s)" in r.output
 
 
 def test_eval_writes_report_and_gates(run, tmp_path: Path) -> None:

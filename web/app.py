@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from rag.engine import Engine
+from rag.reindex import Reindexer
 from rag.settings import Settings
 from web import answering
 from web.app_state import EngineHolder, settle_heap
@@ -46,19 +47,22 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.question_log = QuestionLog(app.state.store)
     app.state.staff_token = os.environ.get("RAG_STAFF_TOKEN", "")
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.reindexer = Reindexer(settings)  # staff add/remove guides: rebuilds in the background
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     install_guards(app, settings)
     app.state.signin = SignInThrottle()
     if settings.trusted_proxies:  # outermost: the guards see the client the proxy names
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
-    from web import api, pages, staff
+    from web import api, guides, pages, staff, staff_guides
 
     api.install_error_handlers(app)
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(staff.router)
+    app.include_router(staff_guides.router)
+    app.include_router(guides.router)
     return app
 
 

@@ -76,6 +76,14 @@ class EngineHolder:
             settle_heap()
             return True
 
+    def install(self, engine: Engine) -> None:
+        """Serve `engine` from now on: a staff rebuild loaded it beside the one in service (H10b's swap;
+        H13's reload_if_changed covers other processes, which see the new CURRENT on their own)."""
+        with self._lock:
+            self._engine = engine
+            self._checked = time.monotonic()
+        settle_heap()
+
 
 def settle_heap() -> None:
     """Move everything alive now (model, index, jieba's dictionary) out of the garbage collector's sight.

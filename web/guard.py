@@ -23,6 +23,9 @@ SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "n
 FORM_FACTOR = 3
 # Routes that cost an answer or a search: these are rate limited (and "/" when it answers, see `_answers`).
 LIMITED = ("/api/ask", "/api/search", "/fragment/answer")
+# Staff upload a guide here (multipart); the form's boundaries and fields add a little to the file.
+UPLOAD_PATH = "/staff/guides/upload"
+UPLOAD_OVERHEAD = 16 * 1024
 
 
 def _answers(request: Request) -> bool:
@@ -61,6 +64,8 @@ class Guards:
             limit = self.settings.max_body_bytes
             if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
                 limit *= FORM_FACTOR
+            elif request.url.path == UPLOAD_PATH:
+                limit = self.settings.max_upload_bytes + UPLOAD_OVERHEAD
             size = request.headers.get("content-length")
             body = None
             if size is None or (size.isdigit() and int(size) <= limit):

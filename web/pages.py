@@ -21,8 +21,9 @@ EXAMPLES = ["项目四出资要求", "卫星互联网项目要培养几个博士
             "智驾项目谁能申报", "申报截止时间是什么时候"]
 
 
-def _answer(request: Request, question: str, previous: str | None, known_id: str | None = None) -> dict:
-    """Ask and return the card context, or an error message for the page.
+def _answer(request: Request, question: str, previous: str | None, known_id: str | None = None,
+            doc: str = "") -> dict:
+    """Ask (within one guide when `doc` names one) and return the card context, or an error message.
 
     The answer is logged unless `known_id` is this very question, already logged (checked by
     the caller): a reload or a shared link of one answer is not a new question.
@@ -31,7 +32,7 @@ def _answer(request: Request, question: str, previous: str | None, known_id: str
     # The page carries the last question as understood: cut like a question, whatever was sent.
     previous = (previous or "").strip()[: engine.settings.max_question_chars]
     try:
-        ans = engine.ask(question, previous=previous or None)
+        ans = engine.ask(question, previous=previous or None, doc=doc or None)
     except QuestionTooComplex as e:  # over the time budget: the page says so, the worker goes on
         return {"error": str(e), "question": question, "status": 503}
     except ValueError as e:
@@ -40,7 +41,8 @@ def _answer(request: Request, question: str, previous: str | None, known_id: str
     if not known_id:
         # None only when the question could not even be queued: the answer shows without feedback buttons.
         answer_id = log_of(request).record(ans, previous or None, client_of(request))
-    return card(ans, engine.documents, previous, answer_id)
+    # With several guides loaded and none chosen, each citation names its guide.
+    return card(ans, engine.documents, previous, answer_id, doc) | {"doc": doc, "many": len(engine.documents) > 1}
 
 
 def _is_logged(request: Request, answer_id: str, question: str, previous: str) -> bool:
@@ -74,47 +76,68 @@ def guide_title(request: Request) -> str:
 
 
 def _chat(request: Request, result: dict | None = None, flash: str = "", status: int = 200,
-          voted: bool = False) -> Response:
+          voted: bool = False, doc: str = "") -> Response:
     settings = request.app.state.settings
+    engine = engine_of(request)
+    guides = [(d.id, d.title) for d in engine.documents.values()]
     return templates_of(request).TemplateResponse(
         request, "chat.html",
-        {"examples": EXAMPLES, "result": result, "flash": flash, "status": engine_of(request).status(),
+        {"examples": EXAMPLES, "result": result, "flash": flash, "status": engine.status(),
          "previous": _context(result), "typed": (result or {}).get("question", "") if result and "error" in result else "",
          "guide_title": guide_title(request), "helpdesk": settings.helpdesk_contact, "notice_url": settings.notice_url,
-         "voted": voted},
+         "voted": voted, "guides": guides, "doc": doc, "doc_title": engine.documents[doc].title if doc else ""},
         status_code=status,
     )
 
 
+def _unknown_guide(request: Request, doc: str) -> Response | None:
+    """Return a 404 page when `doc` names no loaded guide ("" means all guides)."""
+    if not doc or doc in engine_of(request).documents:
+        return None
+    return templates_of(request).TemplateResponse(
+        request, "message.html", {"title": "找不到指南", "message": f"没有编号为 “{doc[:100]}” 的指南。",
+                                  "link": ("/guides", "查看指南目录")}, status_code=404)
+
+
 @router.get("/", response_class=HTMLResponse)
 def chat(request: Request, q: str | None = None, previous: str | None = None, a: str | None = None,
-         voted: int = 0) -> Response:
+         voted: int = 0, doc: str = "") -> Response:
+    unknown = _unknown_guide(request, doc)
+    if unknown:
+        return unknown
     previous = (previous or "")[:500]
     if q is not None and a is not None and not _is_logged(request, a, q, previous):
         # Not the answer it names: ask afresh at the address without it (rate limited, logged).
-        return RedirectResponse(answer_url(q, previous), status_code=303)
-    result = _answer(request, q, previous, a) if q is not None else None
+        return RedirectResponse(answer_url(q, previous, doc=doc), status_code=303)
+    result = _answer(request, q, previous, a, doc) if q is not None else None
     return _chat(request, result, status=_status(result),
-                 voted=bool(voted and result and result.get("id") == a))
+                 voted=bool(voted and result and result.get("id") == a), doc=doc)
 
 
 @router.post("/", response_class=HTMLResponse)
 def chat_form(request: Request, question: Annotated[str, Form()] = "",
-              previous: Annotated[str, Form()] = "") -> Response:
+              previous: Annotated[str, Form()] = "", doc: Annotated[str, Form()] = "") -> Response:
     """Answer the form, then redirect to the answer's own address (POST-redirect-GET: reload is safe)."""
-    result = _answer(request, question, previous[:500])
+    unknown = _unknown_guide(request, doc)
+    if unknown:
+        return unknown
+    result = _answer(request, question, previous[:500], doc=doc)
     if "error" in result:
-        return _chat(request, result, status=_status(result))
+        return _chat(request, result, status=_status(result), doc=doc)
     if not result["id"]:
-        return _chat(request, result)  # not stored: show it here, there is no address to return to
+        return _chat(request, result, doc=doc)  # not stored: show it here, there is no address to return to
     return RedirectResponse(f"{result['url']}#a-{result['id']}", status_code=303)
 
 
 @router.post("/fragment/answer", response_class=HTMLResponse)
 def fragment(request: Request, question: Annotated[str, Form()] = "",
-             previous: Annotated[str, Form()] = "") -> Response:
+             previous: Annotated[str, Form()] = "", doc: Annotated[str, Form()] = "") -> Response:
     """Return one rendered answer card, for the page's script to append."""
-    result = _answer(request, question, previous[:500])
+    if doc and doc not in engine_of(request).documents:
+        result = {"error": f"没有编号为 “{doc[:100]}” 的指南 (unknown guide)"}
+        return templates_of(request).TemplateResponse(request, "_answer_card.html", {"result": result},
+                                                      status_code=404)
+    result = _answer(request, question, previous[:500], doc=doc)
     settings = request.app.state.settings
     return templates_of(request).TemplateResponse(
         request, "_answer_card.html",

@@ -38,9 +38,10 @@ def passage(doc: Document, c: Citation, back: str = "") -> Passage:
     return Passage(c, text[s : c.start], text[c.start : c.end], text[c.end : e], back)
 
 
-def answer_url(question: str, previous: str = "", answer_id: str | None = None) -> str:
-    """Return the address of one answer: the question and its context in the query string."""
-    params = {"q": question, **({"previous": previous} if previous else {}), **({"a": answer_id} if answer_id else {})}
+def answer_url(question: str, previous: str = "", answer_id: str | None = None, doc: str = "") -> str:
+    """Return the address of one answer: the question, its context and its guide in the query string."""
+    params = {"q": question, **({"previous": previous} if previous else {}), **({"a": answer_id} if answer_id else {}),
+              **({"doc": doc} if doc else {})}
     return "/?" + urlencode(params)
 
 
@@ -49,9 +50,10 @@ def safe_back(back: str | None) -> str:
     return back if back and back.startswith("/?") and "\\" not in back and len(back) <= 2000 else "/"
 
 
-def card(answer: Answer, docs: dict[str, Document], previous: str = "", answer_id: str | None = None) -> dict:
+def card(answer: Answer, docs: dict[str, Document], previous: str = "", answer_id: str | None = None,
+         doc: str = "") -> dict:
     """Return the template context of an answer card."""
-    url = answer_url(answer.question, previous, answer_id)
+    url = answer_url(answer.question, previous, answer_id, doc)
     shown = answer.citations if answer.rows else answer.citations[:1]
     back = f"{url}#a-{answer_id}" if answer_id else url
     passages = [passage(docs[c.doc], c, back) for c in shown if c.doc in docs] if answer.answered else []
@@ -59,13 +61,22 @@ def card(answer: Answer, docs: dict[str, Document], previous: str = "", answer_i
     first: dict[str | None, Passage] = {}
     for p in passages:
         first.setdefault(p.citation.project, p)
+    titles_set = {d.title for d in docs.values()}
     for labels, text in answer.rows:
-        # A merged row (项目一、…、七 say the same) cites and links every project it covers.
-        cites = [first[label] for label in labels if label in first]
-        rows.append({"labels": labels, "text": text, "passages": cites})
+        # Rows from several guides are labelled "title · 项目四 …": show the title once per row.
+        heads = [label.split(" · ", 1) for label in labels]
+        guide = heads[0][0] if all(len(h) == 2 and h[0] == heads[0][0] in titles_set for h in heads) else ""
+        if guide:
+            cite = next((p for p in passages if _labels(p.citation, labels[0])), None)
+            cites = [cite] if cite else []
+        else:
+            # A merged row (项目一、…、七 say the same) cites and links every project it covers.
+            cites = [first[label] for label in labels if label in first]
+        rows.append({"labels": [h[1] for h in heads] if guide else labels, "guide": guide, "text": text,
+                     "passages": cites})
     titles = {c.doc: docs[c.doc].title for c in answer.citations if c.doc in docs}
     return {"answer": answer, "passages": passages, "rows": rows, "copy_text": copy_text(answer, titles),
-            "url": url, "ask_all": answer_url(answer.question) if answer.carried else "",
+            "url": url, "ask_all": answer_url(answer.question, doc=doc) if answer.carried else "",
             "id": answer_id, "previous": previous}
 
 
@@ -95,11 +106,17 @@ def pin(doc: Document, hl: tuple[int, int] | None) -> dict | None:
     return None
 
 
+def _labels(c: Citation, label: str) -> bool:
+    """Return whether a row label (项目四, or the guide's title · 项目四 [· 资助强度]) names this citation."""
+    return label in (c.project, f"{c.doc_title} · {c.project}", f"{c.doc_title} · {c.project} · {c.section}",
+                     f"{c.project} · {c.section}")
+
+
 @dataclass
 class Block:
     """One heading or paragraph of the document view; `mark` splits it around the highlight."""
 
-    kind: str  # "project" | "section" | "text"
+    kind: str  # "general" | "group" | "project" | "section" | "text"
     anchor: str
     heading: str
     before: str
@@ -131,13 +148,31 @@ def blocks(doc: Document, hl: tuple[int, int] | None) -> list[Block]:
         return t[start:s], t[s:e], t[e:end]
 
     out: list[Block] = []
-    first = doc.projects[0].start if doc.projects else len(doc.text)
+    # The title lines come first, then the general part (一、总体要求 …), then the projects.
+    first = _heading_start(doc.text, doc.general[0].start) if doc.general else (
+        _line_start(doc.text, doc.projects[0].start) if doc.projects else len(doc.text))
     pre = doc.text[:first].strip()
     if pre:
         out.append(Block("text", "intro", "", pre, "", ""))
+    for g in doc.general:
+        out.append(Block("general", f"g{g.number}", g.heading, *split(g.start, g.end)))
+    group = None
     for pi, p in enumerate(doc.projects, 1):
+        if p.group and p.group != group:
+            group = p.group
+            out.append(Block("group", f"grp{pi}", p.group, "", "", ""))
         out.append(Block("project", f"p{pi}", f"{p.label}：{p.title}", "", "", ""))
         for sec in p.sections:
             out.append(Block("section", f"p{pi}-s{sec.number}", f"{sec.number}.{sec.heading}",
                              *split(sec.start, sec.end)))
     return out
+
+
+def _line_start(text: str, i: int) -> int:
+    return text.rfind("\n", 0, i) + 1
+
+
+def _heading_start(text: str, body: int) -> int:
+    """Return where the heading of a body starting at `body` begins: its own line, or the line before."""
+    start = _line_start(text, body)
+    return _line_start(text, start - 1) if start == body and start > 0 else start

@@ -11,6 +11,31 @@
   const KEY = "guideqa.conversation.v1";
   const KEEP = 30;  // answers kept in session storage
   const BASE_TITLE = "指南问答 GuideQA";
+  const askDoc = document.getElementById("ask-doc");
+
+  // The guide picker: with the script a choice applies at once (the address, the header and every
+  // later question follow it) and the conversation stays; without it, the 切换 button reloads.
+  const picker = document.getElementById("doc");
+  if (picker && askDoc) {
+    const go = document.getElementById("picker-go");
+    if (go) { go.hidden = true; }
+    picker.addEventListener("change", function () {
+      const doc = picker.value;
+      askDoc.value = doc;
+      if (prev) { prev.value = ""; }  // a follow-up does not carry over into another guide
+      const option = picker.options[picker.selectedIndex];
+      const current = document.getElementById("guide-current");
+      if (current) { current.textContent = doc ? option.textContent : "所有指南"; }
+      document.title = (doc ? option.textContent + " · " : "") + "指南问答 GuideQA";
+      const link = document.getElementById("guides-link");
+      if (link) { link.href = "/guides" + (doc ? "/" + encodeURIComponent(doc) : ""); }
+      const url = new URL(window.location.href);
+      url.searchParams.delete("q");
+      url.searchParams.delete("previous");
+      if (doc) { url.searchParams.set("doc", doc); } else { url.searchParams.delete("doc"); }
+      window.history.replaceState(null, "", url.pathname + url.search);
+    });
+  }
 
   // The copy buttons need this script: they are hidden in the HTML and shown here.
   function reveal(root) {
@@ -129,6 +154,7 @@
     const body = new FormData();
     body.set("question", question);
     body.set("previous", previous);
+    body.set("doc", askDoc ? askDoc.value : "");
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     button.textContent = "正在查找…";
@@ -271,6 +297,38 @@
       e.preventDefault();
     }
   });
+
+  // Staff rebuild status: poll the JSON until the job ends (without the script, the page's link reloads).
+  const job = document.getElementById("job");
+  if (job && job.dataset.state === "running") {
+    const status = document.getElementById("job-status");
+    const bar = document.getElementById("job-progress");
+    const poll = async function () {
+      let j = null;
+      try {
+        const resp = await fetch(job.dataset.statusUrl, { headers: { Accept: "application/json" } });
+        if (resp.ok) { j = await resp.json(); }
+      } catch (err) { j = null; }
+      if (j) {
+        bar.value = j.percent;
+        bar.textContent = j.percent + "%";
+        if (j.state === "running") {
+          status.textContent = "正在" + j.stage_label + (j.total ? "（" + j.done + "/" + j.total + "）" : "") + "…当前索引照常回答。";
+        } else {
+          const add = j.action === "add";
+          status.textContent = j.state === "done"
+            ? "完成：新索引已启用，" + (add ? "指南已加入" : "指南已移除") + "。"
+            : "失败：" + j.message + "。指南库已恢复原状" + (add ? "，上传的文件仍在待确认列表中" : "，指南文件已放回") + "；当前索引照常回答。";
+          job.dataset.state = j.state;
+          const refresh = document.getElementById("job-refresh");
+          if (refresh) { refresh.hidden = true; }
+          return;
+        }
+      }
+      window.setTimeout(poll, 1000);
+    };
+    window.setTimeout(poll, 500);
+  }
 
   const mark = document.getElementById("hl");
   if (mark) { mark.scrollIntoView({ block: "center" }); }
