@@ -184,18 +184,50 @@ def understand(question: str, topics: Iterable[str] = (),
     norm = normalize(question)
     body, context = focus(norm)
     if context:
-        q = understand(body, topics, segment, aliases, glossary)
-        q.raw = question
-        if not q.has_project:  # 项目四：出资要求？ — the project is named before the question
-            c = understand(context, topics, segment, aliases, glossary)
-            q.project_numbers, q.from_end, q.topic_words = c.project_numbers, c.from_end, c.topic_words
-            q.cross = q.cross or c.cross  # 我们想报这批项目，申报单位需要满足什么条件
-        return q
+        return _with_context(question, body, context, topics, segment, aliases, glossary)
+    q = Query(raw=question, norm=norm, english=_is_english(norm), cross=CROSS_MARKERS.search(norm) is not None)
+    rest = _spoken_rewrites(norm)
+    rest = _projects(q, rest)
+    rest = _topics(q, rest, topics, segment)
+    if q.cross or not q.has_project:
+        # Asked of one project, 在线人数≥2000 is evidence as written; across projects, a condition.
+        q.conditions, rest = conditions(rest)
+    _aliases(q, rest, aliases)
+    rest = _sections(q, rest)
+    q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
+    rest = _glossary(q, _split_counts(rest), glossary)
+    q.content = _content(rest)
+    return q
+
+
+def _with_context(question: str, body: str, context: str, topics: Iterable[str],
+                  segment: Callable[[str], list[str]] | None,
+                  aliases: Sequence[tuple[str, str]], glossary: Sequence[tuple[str, str]]) -> Query:
+    """Understand the asking part; take the project from the context when the ask names none."""
+    q = understand(body, topics, segment, aliases, glossary)
+    q.raw = question
+    if not q.has_project:  # 项目四：出资要求？ — the project is named before the question
+        c = understand(context, topics, segment, aliases, glossary)
+        q.project_numbers, q.from_end, q.topic_words = c.project_numbers, c.from_end, c.topic_words
+        q.cross = q.cross or c.cross  # 我们想报这批项目，申报单位需要满足什么条件
+    return q
+
+
+def _is_english(norm: str) -> bool:
+    """Return True when most of a question's characters are ASCII letters."""
+    return sum(c.isascii() and c.isalpha() for c in norm) > len(norm) / 2
+
+
+def _spoken_rewrites(norm: str) -> str:
+    """Drop a follow-up opener and put the guide's term beside each spoken word (区里 → 区级)."""
     rest = FOLLOWUP_OPENERS.sub(" ", norm)
     for spoken, written in _REWRITES:
         rest = rest.replace(spoken, f" {written} ")
-    q = Query(raw=question, norm=norm, english=sum(c.isascii() and c.isalpha() for c in norm) > len(norm) / 2,
-              cross=CROSS_MARKERS.search(norm) is not None)
+    return rest
+
+
+def _projects(q: Query, rest: str) -> str:
+    """Record projects named by number (first, from the end, 项目四); return the text without them."""
     if FIRST_PROJECT.search(rest):
         q.project_numbers.append(1)
     rest = FIRST_PROJECT.sub(" ", rest)
@@ -211,20 +243,31 @@ def understand(question: str, topics: Iterable[str] = (),
             if n and n not in q.project_numbers:
                 q.project_numbers.append(n)
         rest = pat.sub(" ", rest)
+    return rest
+
+
+def _topics(q: Query, rest: str, topics: Iterable[str], segment: Callable[[str], list[str]] | None) -> str:
+    """Record project-title words the question names as whole words; drop them unless a number names the project."""
     words = set(segment(rest)) if segment else None
     for word in sorted(topics, key=len, reverse=True):
         if word in rest and (words is None or word in words or len(word) >= 4):
             q.topic_words.append(word)
             if not q.project_numbers:
                 rest = rest.replace(word, " ")
-    if q.cross or not q.has_project:
-        # Asked of one project, 在线人数≥2000 is evidence as written; across projects, a condition.
-        q.conditions, rest = conditions(rest)
+    return rest
+
+
+def _aliases(q: Query, rest: str, aliases: Sequence[tuple[str, str]]) -> None:
+    """Record the topics that what people call them names (the alias stays in the text)."""
     for alias, word in aliases:
         # The alias stays in the content: a word that names a project (汽车) may also be what a
         # clause counts.
         if _contains(rest, alias) and word not in q.topic_words:
             q.topic_words.append(word)
+
+
+def _sections(q: Query, rest: str) -> str:
+    """Record strong and weak section intent; return the text without the strong section words."""
     for word, label in _SYNONYMS:
         if _contains(rest, word):
             if word in WEAK_SECTION_WORDS:
@@ -238,11 +281,19 @@ def understand(question: str, topics: Iterable[str] = (),
         # A weak word stays in the content too: 企业 in 应用企业数量 is what is asked.
         if _contains(rest, word) and label not in q.weak_sections:
             q.weak_sections.append(label)
-    q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
+    return rest
+
+
+def _split_counts(rest: str) -> str:
+    """Set measure questions apart from their noun so the segmenter keeps both."""
     # 多大面积 is 多大 + 面积, not 多 + 大面积 (large-scale) as the segmenter would have it; 几辆车
     # is 几辆 + 车.
     rest = re.sub(r"(多大|多高|多快|多远|多宽|多重)", r" \1 ", rest)
-    rest = re.sub(r"(几|多少|好多)([件台辆条张位名次套批种类座款份笔例家个项人])", r" \1\2 ", rest)
+    return re.sub(r"(几|多少|好多)([件台辆条张位名次套批种类座款份笔例家个项人])", r" \1\2 ", rest)
+
+
+def _glossary(q: Query, rest: str, glossary: Sequence[tuple[str, str]]) -> str:
+    """Add the guide's terms for English and spoken words; return the text without the English ones."""
     for word, zh in glossary:
         if _contains(rest, word):
             q.glossary.append(zh)
@@ -250,10 +301,13 @@ def understand(question: str, topics: Iterable[str] = (),
                 rest = rest.replace(word, " ")
             else:
                 q.spoken.append((word, zh))
+    return rest
+
+
+def _content(rest: str) -> str:
+    """Return what is left to match, without bare project words and extra spaces."""
     # "项目" on its own (各项目, 这个项目) names no project and asks for nothing.
-    rest = re.sub(r"项目|课题|专项", " ", rest)
-    q.content = re.sub(r"\s+", " ", rest).strip()
-    return q
+    return re.sub(r"\s+", " ", re.sub(r"项目|课题|专项", " ", rest)).strip()
 
 
 def is_fragment(q: Query) -> bool:
