@@ -12,34 +12,25 @@ from rag.compare import satisfies
 from rag.normalize import normalize, strip_spaces
 from rag.query import Query
 from rag.retrieve import Hit
-from rag.settings import Settings
+from rag.settings import Scoring, Settings
 from rag.types import Answer, Chunk, Clause
 
-# A section asked of no project is answered by one project only when that project's section
-# holds most of what was asked (哪些项目需要区级财政资助 → 项目一), not merely one word of it.
-SINGLE_PROJECT_COVERAGE = 0.7
-# Passages searched for the section a cross question without a section word asks about: a
-# whole 7 × 7 guide, so a dense ranking that puts other sections first cannot hide it.
-CROSS_POOL = 49
-# A project gets a row of a cross answer when its section covers the question at least this
-# share of the best row: 0.7 tolerates one lighter word missing (方言识别或方言支持: 识别 in one
-# project, 支持 in another), not the ask itself; numbers the question names are required (below).
-ROW_KEEP = 0.7
 # Projects named in "not mentioned by" notes; beyond this a count (100 guides × 7 projects).
 MAX_NAMED = 10
 
 
 def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: dict[str, str],
-                  s: Settings) -> Answer | None:
+                  s: Settings, pool_size: int) -> Answer | None:
     """Answer a question that names no project: a row per project, an abstention, or None.
 
     None means one project's section answers it (哪些项目需要区级财政资助 → 项目一 alone
-    holds the words) and the single-clause path should take it.
+    holds the words) and the single-clause path should take it. `pool_size` passages are searched
+    for the section when the question names none: a whole guide's (Engine.cross_pool).
     """
     section = (q.sections or q.weak_sections or [""])[0]
     if not section and ev.terms:
         # 哪些项目的经济效益含降本增效: no section word, so the section holding the words best.
-        pool = hits[:CROSS_POOL]
+        pool = hits[:pool_size]
         section = max(pool, key=lambda h: ev.coverage(h.chunk.text + (h.chunk.section or ""))).chunk.role or ""
     if not section:
         return None
@@ -52,25 +43,26 @@ def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts:
         if ev.terms and top < s.min_evidence:
             # Asked of every project, with words no section holds (什么时候拨付): not answered here.
             return missing
-        if q.sections and not q.cross and ev.terms and not tied and top < SINGLE_PROJECT_COVERAGE:
+        if q.sections and not q.cross and ev.terms and not tied and top < s.scoring.single_project_coverage:
             return missing
         if q.cross or not ev.terms or tied:
-            return rows_answer(question, q, hits, texts, section, s.answer_max_chars, ev)
+            return rows_answer(question, q, hits, texts, section, s.answer_max_chars, ev, s.scoring)
         return None
     # A weak section word (各项目授权发明专利要求 without 各项目): rows only when several
     # projects hold the words equally well.
-    if top >= SINGLE_PROJECT_COVERAGE and tied:
-        return rows_answer(question, q, hits, texts, section, s.answer_max_chars, ev)
+    if top >= s.scoring.single_project_coverage and tied:
+        return rows_answer(question, q, hits, texts, section, s.answer_max_chars, ev, s.scoring)
     return None
 
 
 def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str], section: str,
-                max_chars: int, ev: Evidence | None = None) -> Answer:
+                max_chars: int, ev: Evidence | None = None, scoring: Scoring | None = None) -> Answer:
     """Answer a section (a role: rag.roles) asked of no project: one cited row per project, identical rows merged.
 
     With evidence (各项目授权发明专利要求) each row is the clause that holds it; without, the
     section's opening clauses.
     """
+    scoring = scoring or Scoring()
     rows: dict[str, tuple[list[str], str]] = {}
     cites = []
     ev = ev or Evidence([], [])
@@ -100,17 +92,17 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
         if q.conditions and not any(covs):
             # No project meets it (有没有超过三年的): the whole table answers, with a note saying so.
             unmet = "、".join(f"{c.op}{c.value:g}" for c in q.conditions)
-            plain = rows_answer(question, replace(q, conditions=[]), hits, texts, section, max_chars, ev)
+            plain = rows_answer(question, replace(q, conditions=[]), hits, texts, section, max_chars, ev, scoring)
             plain.note = f"没有项目的{section}符合所问条件（{unmet}）。"
             return plain
-        keep = ROW_KEEP * max(covs, default=0.0)
+        keep = scoring.row_keep * max(covs, default=0.0)
         left_out = [h.chunk.project or h.chunk.doc for h, cv in zip(mine, covs, strict=True) if cv < keep or cv == 0]
         mine = [h for h, cv in zip(mine, covs, strict=True) if cv >= keep and cv > 0]
     if not mine:
         return Answer(question, False, "", [], suggestions(hits, 3, ev), note="指南中没有找到这个问题的答案。")
     for h in mine:
         c = h.chunk
-        s, e, _ = best_span(c, texts[c.doc], q, ev, None, max_chars)
+        s, e, _ = best_span(c, texts[c.doc], q, ev, None, max_chars, scoring)
         text = texts[c.doc][s:e]
         key = strip_spaces(text)
         label = c.project or c.doc

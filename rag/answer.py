@@ -14,6 +14,7 @@ from rag.lexicon import STOPWORDS
 from rag.normalize import normalize, strip_spaces
 from rag.query import WEAK_SECTION_WORDS, Query
 from rag.retrieve import Hit, Retriever
+from rag.settings import Scoring
 from rag.types import Chunk, Citation, Clause
 
 _DIGIT = re.compile(r"\d")
@@ -209,7 +210,7 @@ def metric_groups(clause: Clause) -> list[Clause]:
 
 
 def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: np.ndarray | None,
-              max_chars: int) -> tuple[int, int, float]:
+              max_chars: int, scoring: Scoring) -> tuple[int, int, float]:
     """Return (start, end, coverage) of the answering span inside the chunk."""
     whole_cov = ev.coverage(chunk.text + (chunk.section or ""))
     if len(chunk.text) <= max_chars or not chunk.clauses:
@@ -226,9 +227,9 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
     scores = np.array([ev.coverage(c.text) for c in clauses], dtype=np.float64)
     if clause_sims is not None:
         # Dense similarity separates clauses the words tie on; relative to the section's mean.
-        scores = scores + 2.0 * (clause_sims - clause_sims.mean())
+        scores = scores + scoring.clause_dense_weight * (clause_sims - clause_sims.mean())
     if q.wants_number:
-        scores = scores + 0.05 * np.array([bool(_DIGIT.search(c.text)) for c in clauses])
+        scores = scores + scoring.clause_number_bonus * np.array([bool(_DIGIT.search(c.text)) for c in clauses])
     best = clauses[int(np.argmax(scores))]
     start, end = best.start, best.end
     if end - start > NARROW_ABOVE and ev.terms:

@@ -45,19 +45,6 @@ from rag.topics import (
 from rag.types import Answer, Guide, GuideProject
 
 log = logging.getLogger("rag")
-# How many top passages compete on evidence for the answer: one project's seven sections, so a
-# dense ranking that misreads an English question cannot hide the section holding the words.
-RERANK_DEPTH = 7
-# Worth about one missing verb (开发, 要求) of a short question: a number question's answer
-# is a span with a number even when a prose section repeats more of the question's words.
-NUMBER_BONUS = 0.35
-# Answers from several guides fit a question equally when their evidence differs by less than
-# this: each gets a row, labelled with its guide's title, rather than one being picked silently.
-FIT_TIE = 0.1
-# Guides that compete for a question asked of all: those among this many best passages, at most
-# MAX_GUIDE_ROWS of them (rows of one answer).
-FANOUT_HITS = 12
-MAX_GUIDE_ROWS = 6
 
 
 @dataclass
@@ -94,6 +81,12 @@ class Engine:
         self.documents: dict[str, Document] = {d.id: d for d in docs}
         self.texts = {d.id: d.text for d in docs}
         self.chunks = [c for d in docs for c in d.chunks()]
+        # How many top passages compete on evidence for the answer: one project's sections (the
+        # most any project has), so a dense ranking that misreads an English question cannot hide
+        # the section holding the words. Passages searched for the section of a cross question
+        # without a section word: a whole guide (the largest), for the same reason.
+        self.rerank_depth = max((len(p.sections) for d in docs for p in d.projects), default=1)
+        self.cross_pool = max((sum(len(p.sections) for p in d.projects) for d in docs), default=1)
         stored = json.loads((build_dir / "tokens.json").read_text())
         tok = Tokenizer(manifest["settings_public"]["tokenizer"], stored["words"])
         faiss_index = clause_vecs = None
@@ -409,9 +402,9 @@ class Engine:
         boosts = np.zeros(n)
         for i, c in enumerate(self.chunks):
             if c.role in q.sections:
-                boosts[i] += s.section_boost * (1.0 if c.role == q.sections[0] else 0.5)
+                boosts[i] += s.section_boost * (1.0 if c.role == q.sections[0] else s.scoring.later_section_share)
             elif c.role in q.weak_sections:
-                boosts[i] += s.section_boost / 3
+                boosts[i] += s.section_boost / s.scoring.weak_section_divisor
         docs = list(self.documents)
         allowed = None
         if keys:
@@ -429,7 +422,7 @@ class Engine:
         t = time.perf_counter()
         # Several guides: each answers on its own; the best fitting answers, all of them if they tie.
         # Only the guides of the best passages compete, so a hundred loaded guides cost what a few do.
-        order = list(dict.fromkeys(h.chunk.doc for h in hits[:FANOUT_HITS]))[:MAX_GUIDE_ROWS]
+        order = list(dict.fromkeys(h.chunk.doc for h in hits[:self.settings.scoring.fanout_hits]))[:self.settings.scoring.max_guide_rows]
         if not order:
             order = scope[:1]
         mine: dict[str, list[Hit]] = {d: [] for d in order}
@@ -451,7 +444,7 @@ class Engine:
                 out.note = "；".join(dict.fromkeys(a.note for a in answers if a.note))
             return out
         best = max(a.fit for a in answered)
-        tied = sorted((a for a in answered if a.fit >= best - FIT_TIE), key=lambda a: -a.fit)
+        tied = sorted((a for a in answered if a.fit >= best - self.settings.scoring.fit_tie), key=lambda a: -a.fit)
         if len(tied) == 1:
             return tied[0]
         rows: list[tuple[list[str], str]] = []
@@ -514,10 +507,11 @@ class Engine:
                 return ranked
         if ((not keys or (q.cross and len(keys) > 1)) and hits and not general
                 and (q.cross or q.sections or (q.weak_sections and ev.terms))):
-            across = answer_across(question, q, hits, ev, self.texts, s)
+            across = answer_across(question, q, hits, ev, self.texts, s, self.cross_pool)
             if q.cross and across is not None and not across.answered:
                 # 申报单位需要满足什么条件 of every project: general words alone must not abstain.
-                across = answer_across(question, q, hits, specific(ev, self.titles), self.texts, s)
+                across = answer_across(question, q, hits, specific(ev, self.titles), self.texts, s,
+                                       self.cross_pool)
             if across is not None:
                 timings.add("extract", t)
                 across.fit = max((ev.coverage(c.text) for c in across.citations), default=0.0) if ev.terms else 1.0
@@ -531,16 +525,16 @@ class Engine:
         # rank decides between passages that cover the question equally.
         pool = [h for h in hits if h.chunk.role in q.sections] or hits if q.sections else hits
         candidates = []
-        for rank, h in enumerate(pool[: RERANK_DEPTH if ev.terms else 1]):
+        for rank, h in enumerate(pool[: self.rerank_depth if ev.terms else 1]):
             tick()
             sims = None
             if qvec is not None and self.retriever.clause_vecs is not None:
                 off = self.retriever.clause_offset[h.index]
                 sims = self.retriever.clause_vecs[off : off + len(h.chunk.clauses)] @ qvec[0]
-            span = best_span(h.chunk, self.texts[h.chunk.doc], q, ev, sims, s.answer_max_chars)
+            span = best_span(h.chunk, self.texts[h.chunk.doc], q, ev, sims, s.answer_max_chars, s.scoring)
             # A "how many" question is answered by a span that holds a number.
             numeric = q.wants_number and bool(re.search(r"\d", self.texts[h.chunk.doc][span[0] : span[1]]))
-            candidates.append((round(span[2] + NUMBER_BONUS * numeric, 3), -rank, h, span))
+            candidates.append((round(span[2] + s.scoring.number_bonus * numeric, 3), -rank, h, span))
         *_, best, (start, end, cov) = max(candidates, key=lambda c: c[:2])
         chunk = best.chunk
         moved = None

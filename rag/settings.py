@@ -49,6 +49,42 @@ def zone(name: str) -> ZoneInfo:
 
 
 @dataclass(frozen=True)
+class Scoring:
+    """Constants of answer scoring, each calibrated on the eval sets; changing one means re-running `rag eval`.
+
+    Sizes that follow a guide's shape (how many sections a project has, how many passages a whole
+    guide has) are not here: the engine derives them from the loaded index.
+    """
+
+    # Worth about one missing verb (开发, 要求) of a short question: a number question's answer
+    # is a span with a number even when a prose section repeats more of the question's words.
+    number_bonus: float = 0.35
+    # Answers from several guides fit a question equally when their evidence differs by less than
+    # this: each gets a row, labelled with its guide's title, rather than one being picked silently.
+    fit_tie: float = 0.1
+    # Guides that compete for a question asked of all: those among this many best passages, at most
+    # max_guide_rows of them (rows of one answer); set with the two-guide eval sets.
+    fanout_hits: int = 12
+    max_guide_rows: int = 6
+    # Section boost of the second and later strong section words (the first gets the whole boost).
+    later_section_share: float = 0.5
+    # A weak section word (要求) boosts its section by section_boost / this: a hint, not an ask.
+    weak_section_divisor: float = 3
+    # A section asked of no project is answered by one project only when that project's section
+    # holds most of what was asked (哪些项目需要区级财政资助 → 项目一), not merely one word of it.
+    single_project_coverage: float = 0.7
+    # A project gets a row of a cross answer when its section covers the question at least this
+    # share of the best row: 0.7 tolerates one lighter word missing (方言识别或方言支持: 识别 in one
+    # project, 支持 in another), not the ask itself; numbers the question names are required.
+    row_keep: float = 0.7
+    # Within a section, dense similarity (relative to the section's mean) separates clauses the
+    # words tie on; at 2.0 one clause's extra similarity outweighs a tie, not a missing word.
+    clause_dense_weight: float = 2.0
+    # A number question prefers, among clauses that cover it equally, the one holding a digit.
+    clause_number_bonus: float = 0.05
+
+
+@dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = field(default_factory=lambda: _root() / "corpus")
     index_dir: Path = field(default_factory=lambda: _root() / "index")
@@ -75,6 +111,8 @@ class Settings:
     # rank 1 is worth 1/61 ≈ 0.016), enough to beat any purely textual difference.
     project_boost: float = 0.05
     section_boost: float = 0.03
+    # Scoring constants (calibrated on the eval sets, not read from the environment).
+    scoring: Scoring = field(default_factory=Scoring)
     # Abstain below this evidence (share of the query's weighted terms found, blended with the
     # dense similarity); calibrated on eval/questions.jsonl.
     min_evidence: float = 0.45

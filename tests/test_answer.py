@@ -371,3 +371,10 @@ def test_a_glued_particle_is_dropped_but_a_word_ending_like_one_is_kept(engine) 
     assert not engine.ask("成都人工智能重大专项有哪些项目").answered  # 成都 is not 成 + 都
     ev = evidence_for(understand("七个项目的申报条件是否都要求企业牵头？", engine.topics, engine.segment), engine.retriever)
     assert "求" not in ev.terms  # 要求 is a section word, not 要 + 求
+
+
+def test_pool_sizes_follow_the_loaded_guide_not_a_constant(engine) -> None:
+    # Rerank depth is one project's sections, the cross pool a whole guide's: 7 and 7 × 7 here.
+    projects = [p for d in engine.documents.values() for p in d.projects]
+    assert engine.rerank_depth == max(len(p.sections) for p in projects) == 7
+    assert engine.cross_pool == sum(len(p.sections) for p in projects) == 49
