@@ -24,7 +24,6 @@ _COUNT_WORD = re.compile(r"(?:几|多少|好多)[\u4e00-\u9fff]")
 NARROW_ABOVE = 60
 # Section answered when a project is named without any section or content ("项目二是做什么的").
 DEFAULT_SECTION = "拟解决问题"
-PARTIAL = 0.5
 # Particles the segmenter glues to a neighbour (车要, 的车): never part of a content word's meaning.
 GLUED = frozenset("要的了吗呢吧啊呀么哦嘛")
 # Words that join alternatives in a question (收入或经济效益, 国家/行业/团体标准): any one answers.
@@ -34,17 +33,13 @@ EITHER = frozenset({"或", "或者", "或是", "/"})
 MAX_ALTERNATIVES = 8
 
 
-# Weight of a question word that is part of a longer question word (see `evidence_for`); half,
-# like PARTIAL. 0.5 and 0.25 score alike on all three question sets, 0 loses a question.
-PIECE_WEIGHT = 0.5
-
-
 @dataclass
 class Evidence:
     """How much of what the question asks the chosen passage contains (0..1)."""
 
     terms: list[str]
     weights: list[float]
+    partial: float = Scoring.partial  # credit for a word whose characters appear apart
 
     def coverage(self, text: str) -> float:
         if not self.terms:
@@ -63,7 +58,7 @@ class Evidence:
             elif len(t) > 1 and not t.isascii():
                 # Half credit for a word whose characters all appear (多少辆车 vs 汽车≥50 辆):
                 # Chinese reorders and abbreviates freely; a partial hit is weaker evidence.
-                got += w * PARTIAL * (sum(ch in hay for ch in t) == len(t))
+                got += w * self.partial * (sum(ch in hay for ch in t) == len(t))
         return got / sum(self.weights)
 
 
@@ -79,13 +74,15 @@ def _whole_number(t: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\d)(?<!\d\.){re.escape(t)}(?!\.?\d)")
 
 
-def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = ()) -> Evidence:
+def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
+                 scoring: Scoring | None = None) -> Evidence:
     """Return the question's content terms with idf weights.
 
     English words the guides never use are skipped rather than counted against: they are
     untranslated wording ("deadline" is caught by the glossary or by the dense model), while an
     unknown Chinese word (截止) is exactly what a guide that does not answer lacks.
     """
+    scoring = scoring or Scoring()
     content = q.content
     for word, zh in q.spoken:
         # 区县 is the guide's own word in one place, 区里 never is: use the guide's term only
@@ -117,7 +114,7 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = ()) 
         seen.add(t)
         out.append(strip_spaces(t))
         # A single character is ambiguous (车, 人): half the weight of a word.
-        weights.append(retriever.idf(t) * (0.5 if len(t) == 1 and not t.isascii() else 1.0))
+        weights.append(retriever.idf(t) * (scoring.single_char_weight if len(t) == 1 and not t.isascii() else 1.0))
     for alts in dict.fromkeys([*(g for g in q.glossary if "|" in g), *either]):
         # One ask with several renderings (latency: 响应时间|实时性|时延) or either of two words
         # (收入或经济效益): met by any, weighed as the most common.
@@ -128,8 +125,8 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = ()) 
     # answers it.
     for i, t in enumerate(out):
         if "|" not in t and any(t != other and t in other and "|" not in other for other in out):
-            weights[i] *= PIECE_WEIGHT
-    return Evidence(out, weights)
+            weights[i] *= scoring.piece_weight
+    return Evidence(out, weights, scoring.partial)
 
 
 def _either_or(content: str, segment: Callable[[str], list[str]]) -> tuple[str, list[str]]:
@@ -244,7 +241,7 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
             lacking = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
                        if Evidence([t], [1.0]).coverage(doc_text[start:end]) < 1.0]
             if lacking:
-                rest = Evidence([t for t, _ in lacking], [w for _, w in lacking])
+                rest = Evidence([t for t, _ in lacking], [w for _, w in lacking], ev.partial)
                 extra = [rest.coverage(doc_text[g.start : g.end]) if i != k else 0.0 for i, g in enumerate(groups)]
                 m = int(np.argmax(extra))
                 lo, hi = min(start, groups[m].start), max(end, groups[m].end)

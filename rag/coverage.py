@@ -192,4 +192,4 @@ def specific(ev: Evidence, titles: set[str]) -> Evidence:
     keep = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
             if "|" in t or re.search(r"\d", t) or (attribute_word(t) and not any(t in title for title in titles)
                             and not re.fullmatch(r"[一二两三四五六七八九十]+个?", t))]
-    return Evidence([t for t, _ in keep], [w for _, w in keep])
+    return Evidence([t for t, _ in keep], [w for _, w in keep], ev.partial)

@@ -415,7 +415,7 @@ class Engine:
             allowed = np.isin(self._doc_no, [docs.index(d) for d in scope])
         hits, qvec = self.retriever.rank(q.expanded(), mode, allowed, boosts, timings, dense_text=q.norm)
         tick()
-        ev = evidence_for(q, self.retriever, self._alias_words)
+        ev = evidence_for(q, self.retriever, self._alias_words, s.scoring)
         if len(scope) == 1:
             return self._answer_doc(question, q, scope[0], hits, keys, unknown, ev, qvec, boosts, top_k, mode,
                                     timings)
@@ -487,7 +487,7 @@ class Engine:
             # 什么时候截止 asked of a general part that gives the window without the word 截止: the
             # logistics words chose the part; only the rest is evidence.
             keep = [i for i, t in enumerate(ev.terms) if t in flat or not any(w in t for w in GENERAL_WORDS)]
-            ev = Evidence([ev.terms[i] for i in keep], [ev.weights[i] for i in keep])
+            ev = Evidence([ev.terms[i] for i in keep], [ev.weights[i] for i in keep], ev.partial)
         absent = [t for t in ev.terms if any(w in t for w in OFF_GUIDE) and t not in flat and not general]
         if keys and q.sections and not any(h.chunk.role in q.sections for h in hits):
             # 项目3的组织方式 where project 3 has no such section: the guide does not say.

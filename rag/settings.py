@@ -82,6 +82,14 @@ class Scoring:
     clause_dense_weight: float = 2.0
     # A number question prefers, among clauses that cover it equally, the one holding a digit.
     clause_number_bonus: float = 0.05
+    # Credit for a Chinese word whose characters all appear but not together (多少辆车 vs 汽车≥50
+    # 辆): Chinese reorders and abbreviates freely; a partial hit is weaker evidence.
+    partial: float = 0.5
+    # Weight of a question word that is part of a longer question word (操作 of 操作系统); 0.5 and
+    # 0.25 score alike on all three question sets, 0 loses a question (docs/eval.md).
+    piece_weight: float = 0.5
+    # A single Chinese character is ambiguous (车, 人): this share of a word's weight.
+    single_char_weight: float = 0.5
 
 
 @dataclass(frozen=True)

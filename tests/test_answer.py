@@ -136,13 +136,14 @@ def test_spoken_sales_questions_ask_for_the_revenue_target_not_the_funding(engin
 
 
 def test_pieces_of_a_longer_question_word_count_once_not_again(engine) -> None:
-    from rag.answer import PIECE_WEIGHT, evidence_for
+    from rag.answer import evidence_for
     from rag.query import understand
+    from rag.settings import Scoring
 
     ev = evidence_for(understand("项目一需要适配哪些操作系统", engine.topics, engine.segment), engine.retriever)
     w = dict(zip(ev.terms, ev.weights, strict=True))
     assert {"操作系统", "操作", "系统", "适配"} <= set(w)
-    assert w["操作"] == PIECE_WEIGHT * engine.retriever.idf("操作")
+    assert w["操作"] == Scoring().piece_weight * engine.retriever.idf("操作")
     assert w["操作系统"] == engine.retriever.idf("操作系统") and w["适配"] == engine.retriever.idf("适配")
 
 
