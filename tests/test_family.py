@@ -24,12 +24,15 @@ FIRST = "2023-chongqing-ai-major-projects-batch1"
 BIO = "2024-chongqing-biomedicine-major-projects"
 ECON = "2024-chongqing-digital-economy-batch2"
 MANU = "2025-chongqing-smart-manufacturing-batch2"
+# Held out of all tuning until its first run (docs/guides.md): pinned after it, as written by its author.
+AGRI = "2025-chongqing-modern-agriculture-batch1"
 # Each guide in every format it is kept in; all must parse to the same pinned structure.
 FILES = {
     FIRST: [ROOT / "corpus" / f"{FIRST}.txt"],
     BIO: [SHARED / f"{BIO}.txt"],
     ECON: [GUIDES / f"{ECON}.txt", GUIDES / f"{ECON}.pdf"],
     MANU: [GUIDES / f"{MANU}.txt", GUIDES / f"{MANU}.docx"],
+    AGRI: [GUIDES / f"{AGRI}.txt"],
 }
 
 
@@ -58,7 +61,8 @@ def test_every_project_and_section_pinned(path: Path) -> None:
 
 def test_pinned_shapes() -> None:
     shapes = {doc: [len(p["sections"]) for p in v["projects"]] for doc, v in PINNED.items()}
-    assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7}
+    assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6}
+    assert [g[0] for g in PINNED[AGRI]["general"]] == ["总体要求", "申报须知"]
     assert [g[0] for g in PINNED[BIO]["general"]] == ["总体要求", "申报须知"]
     assert [g[0] for g in PINNED[MANU]["general"]] == ["总体要求", "申报说明"]
     # Every section of every guide has a role, and each project has each role at most once.
@@ -170,7 +174,9 @@ def many(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
     tmp = tmp_path_factory.mktemp("many")
     corpus = tmp / "corpus"
     corpus.mkdir()
-    for paths in FILES.values():
+    for doc, paths in FILES.items():
+        if doc == AGRI:
+            continue  # the tests below were written for these four guides, before the held-out one
         if not paths[-1].exists():
             pytest.skip(f"{paths[-1]} not beside the repository")
         shutil.copy(paths[-1], corpus / paths[-1].name)
