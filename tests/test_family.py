@@ -151,7 +151,7 @@ def test_no_distinctive_title_word_of_a_corpus_guide_in_code() -> None:
 
 
 def _docs() -> list:
-    return [load_document(p[0]) for p in FILES.values() if p[0].exists()]
+    return [load_document(FILES[d][0]) for d in LOADED if FILES[d][0].exists()]
 
 
 def test_guides_named_in_words() -> None:
