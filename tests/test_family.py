@@ -24,13 +24,18 @@ FIRST = "2023-chongqing-ai-major-projects-batch1"
 BIO = "2024-chongqing-biomedicine-major-projects"
 ECON = "2024-chongqing-digital-economy-batch2"
 MANU = "2025-chongqing-smart-manufacturing-batch2"
+# Held out of all tuning until its first run (docs/guides.md): pinned after it, as written by its author.
+AGRI = "2025-chongqing-modern-agriculture-batch1"
 # Each guide in every format it is kept in; all must parse to the same pinned structure.
 FILES = {
     FIRST: [ROOT / "corpus" / f"{FIRST}.txt"],
     BIO: [SHARED / f"{BIO}.txt"],
     ECON: [GUIDES / f"{ECON}.txt", GUIDES / f"{ECON}.pdf"],
     MANU: [GUIDES / f"{MANU}.txt", GUIDES / f"{MANU}.docx"],
+    AGRI: [GUIDES / f"{AGRI}.txt"],
 }
+# The engine tests below load these four (written before the held-out guide joined).
+LOADED = [FIRST, BIO, ECON, MANU]
 
 
 def _structure(path: Path) -> dict:
@@ -58,7 +63,8 @@ def test_every_project_and_section_pinned(path: Path) -> None:
 
 def test_pinned_shapes() -> None:
     shapes = {doc: [len(p["sections"]) for p in v["projects"]] for doc, v in PINNED.items()}
-    assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7}
+    assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6}
+    assert [g[0] for g in PINNED[AGRI]["general"]] == ["总体要求", "申报须知"]
     assert [g[0] for g in PINNED[BIO]["general"]] == ["总体要求", "申报须知"]
     assert [g[0] for g in PINNED[MANU]["general"]] == ["总体要求", "申报说明"]
     # Every section of every guide has a role, and each project has each role at most once.
@@ -145,7 +151,7 @@ def test_no_distinctive_title_word_of_a_corpus_guide_in_code() -> None:
 
 
 def _docs() -> list:
-    return [load_document(p[0]) for p in FILES.values() if p[0].exists()]
+    return [load_document(FILES[d][0]) for d in LOADED if FILES[d][0].exists()]
 
 
 def test_guides_named_in_words() -> None:
@@ -170,7 +176,8 @@ def many(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
     tmp = tmp_path_factory.mktemp("many")
     corpus = tmp / "corpus"
     corpus.mkdir()
-    for paths in FILES.values():
+    for doc in LOADED:
+        paths = FILES[doc]
         if not paths[-1].exists():
             pytest.skip(f"{paths[-1]} not beside the repository")
         shutil.copy(paths[-1], corpus / paths[-1].name)
@@ -210,9 +217,9 @@ def test_a_guide_named_in_words_answers(many) -> None:  # type: ignore[no-untype
 def test_several_guides_fitting_equally_get_a_row_each(many) -> None:  # type: ignore[no-untyped-def]
     a = many.ask("项目四出资要求")
     assert a.answered and len(a.rows) == 4
-    titles = {PINNED[d]["title"] for d in FILES}
+    titles = {PINNED[d]["title"] for d in LOADED}
     assert {labels[0].split(" · ")[0] for labels, _ in a.rows} == titles
-    assert {c.doc for c in a.citations[:4]} == set(FILES)
+    assert {c.doc for c in a.citations[:4]} == set(LOADED)
 
 
 def test_general_part_answers_where_a_guide_has_one(many) -> None:  # type: ignore[no-untyped-def]
@@ -225,7 +232,7 @@ def test_general_part_answers_where_a_guide_has_one(many) -> None:  # type: igno
 
 def test_guides_overview(many) -> None:  # type: ignore[no-untyped-def]
     guides = {g.doc: g for g in many.guides()}
-    assert set(guides) == set(FILES)
+    assert set(guides) == set(LOADED)
     econ = guides[ECON]
     assert econ.general == [] and [p.label for p in econ.projects] == [f"项目{i}" for i in range(1, 7)]
     p3 = econ.projects[2]
