@@ -22,16 +22,16 @@ def bin_dir() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
-def free_port() -> int:
-    """Return a free port in 55400-55499 (the range set aside for test databases)."""
-    for port in PORTS:
+def free_port(ports: range = PORTS) -> int:
+    """Return a free loopback port in `ports` (default 55400-55499, set aside for test databases)."""
+    for port in ports:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 55400-55499")
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 class Cluster:

@@ -13,18 +13,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from rag import pgcluster
+
 PORTS = range(8200, 8300)  # this suite's share of the machine's ports
 
 
 def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8200-8299")
+    return pgcluster.free_port(PORTS)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,6 @@ import csv
 import io
 import os
 import shutil
-import socket
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from rag.bench.loadgen import start_server, stop_server
+from rag.pgcluster import free_port
 from tests.conftest import ROOT, make_settings
 from tests.web.conftest import TOKEN, make_client
 
@@ -25,14 +25,7 @@ QUESTIONS = ["项目四出资要求", "实施周期多久", "申报截止时间�
 
 def _port() -> int:
     """Return a free port in 8300-8399 (this suite's range for servers)."""
-    for port in range(8300, 8400):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8300-8399")
+    return free_port(range(8300, 8400))
 
 
 def _export(base: str) -> list[dict]:
