@@ -241,7 +241,7 @@ def serve(host: str, port: int, workers: int) -> None:
 def bench(out: Path, quick: bool, hostile: int | None) -> None:
     """Measure cold start, warm latency by stage, scale and HTTP throughput; write a JSON report."""
     if hostile:
-        from rag.adversarial import run_adversarial, write
+        from rag.bench.adversarial import run_adversarial, write
 
         r = run_adversarial(_engine(_settings(), quiet=True), hostile)
         if out == Path("bench/report.json"):

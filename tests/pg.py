@@ -1,4 +1,4 @@
-"""PostgreSQL for tests: the throwaway server of rag/pgcluster.py, or a skip.
+"""PostgreSQL for tests: the throwaway server of rag/bench/pgcluster.py, or a skip.
 
 Missing binaries skip the tests that need them, unless GUIDEQA_REQUIRE_POSTGRES=1 (CI), where
 they fail.
@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from rag.pgcluster import Cluster, bin_dir, free_port
+from rag.bench.pgcluster import Cluster, bin_dir, free_port
 
 __all__ = ["Cluster", "free_port", "require"]
 

@@ -145,7 +145,7 @@ def test_no_distinctive_title_word_of_a_corpus_guide_in_code() -> None:
     assert docs
     words = set(topic_words(docs, Tokenizer("both")))
     assert len(words) >= 7  # every project of the first guide is named by at least one word
-    code = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "rag").glob("*.py")}
+    code = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "rag").rglob("*.py")}
     found = sorted((name, w) for name, text in code.items() for w in words if w in text)
     assert not found, f"guide-specific title words in rag/: {found}"
 

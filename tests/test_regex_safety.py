@@ -90,7 +90,7 @@ def _literal_patterns() -> dict[str, str]:
 
 
 def _runtime_patterns(engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    from rag.adversarial import hostile_questions
+    from rag.bench.adversarial import hostile_questions
 
     found: dict[str, str] = {}
     original = re._compile  # type: ignore[attr-defined]

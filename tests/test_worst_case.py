@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.adversarial import BRACKETS, INVISIBLE, NUMERAL_SCRIPTS, hostile_questions, word_tables
 from rag.answer import _COUNT_WORD, _LONGEST_STOPWORD, _function_word, function_word
+from rag.bench.adversarial import BRACKETS, INVISIBLE, NUMERAL_SCRIPTS, hostile_questions, word_tables
 from rag.budget import Budget, budget, tick
 from rag.errors import (
     EncoderUnavailable,

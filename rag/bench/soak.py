@@ -143,7 +143,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=100)
     ap.add_argument("--workers", type=int, default=2, help="uvicorn workers per replica")
     ap.add_argument("--replicas", type=int, default=1, help="rag serve processes (need --postgres when > 1)")
-    ap.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server (rag/pgcluster.py)")
+    ap.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server (rag/bench/pgcluster.py)")
     ap.add_argument("--restart", action="store_true", help="restart PostgreSQL halfway through")
     ap.add_argument("--down-seconds", type=float, default=3.0, help="how long PostgreSQL stays down")
     ap.add_argument("--port", type=int, default=0, help="first replica's port (others follow); 0 = any free")
@@ -158,7 +158,7 @@ def main() -> None:
     cluster = None
     db: Path | str = work / "guideqa.sqlite3"
     if args.postgres:
-        from rag.pgcluster import Cluster
+        from rag.bench.pgcluster import Cluster
 
         cluster = Cluster()
         db = env["RAG_DATABASE_URL"] = cluster.new_database()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rag import pgcluster
+from rag.bench import pgcluster
 
 PORTS = range(8200, 8300)  # this suite's share of the machine's ports
 

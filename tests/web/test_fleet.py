@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from rag.bench.loadgen import start_server, stop_server
-from rag.pgcluster import free_port
+from rag.bench.pgcluster import free_port
 from tests.conftest import ROOT, make_settings
 from tests.web.conftest import TOKEN, make_client
 
