@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
+from tests.browser.conftest import serving
 from tests.conftest import ROOT, make_settings
 
 pytestmark = pytest.mark.browser
@@ -34,12 +29,6 @@ NOTICE = "https://kjj.cq.gov.cn/notice/2023-ai-batch1"
 ALL = ["项目一", "项目二", "项目三", "项目四", "项目五", "项目六", "项目七"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _require(what: str) -> None:
     if os.environ.get("GUIDEQA_REQUIRE_BROWSER"):
         pytest.fail(f"{what} is missing but GUIDEQA_REQUIRE_BROWSER is set")
@@ -51,30 +40,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         _require(CHROMIUM)
     s = make_settings(tmp_path_factory.mktemp("browser"))
-    port = _free_port()
     env = os.environ | {"RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir),
                         "RAG_DATA_DIR": str(s.data_dir), "RAG_STAFF_TOKEN": TOKEN,
                         "RAG_HELPDESK_CONTACT": HELPDESK, "RAG_NOTICE_URL": NOTICE, "RAG_RATE_LIMIT": "0"}
     env.setdefault("RAG_EMBED_MODEL", "none")
-    rag = shutil.which("rag") or str(Path(sys.executable).parent / "rag")
-    proc = subprocess.Popen([rag, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            if proc.poll() is not None:
-                pytest.fail(f"rag serve exited: {proc.stderr.read() if proc.stderr else ''}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("rag serve did not come up in 120 s")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(env, 120) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

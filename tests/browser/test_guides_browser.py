@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.browser.test_chat_browser import ARGS, CHROMIUM, SHOTS, TOKEN, _free_port
+from tests.browser.conftest import serving
+from tests.browser.test_chat_browser import ARGS, CHROMIUM, SHOTS, TOKEN
 from tests.conftest import ROOT, make_settings
 from tests.test_ingest import GUIDE_TEXT
 
@@ -34,29 +32,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip("../shared is not beside the checkout")
     s = make_settings(tmp_path_factory.mktemp("guides-browser"))
     shutil.copy(SECOND_FILE, s.corpus_dir / SECOND_FILE.name)
-    port = _free_port()
     env = os.environ | {"RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir),
                         "RAG_DATA_DIR": str(s.data_dir), "RAG_STAFF_TOKEN": TOKEN}
     env.setdefault("RAG_EMBED_MODEL", "none")
-    rag = shutil.which("rag") or str(Path(sys.executable).parent / "rag")
-    proc = subprocess.Popen([rag, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            if proc.poll() is not None:
-                pytest.fail(f"rag serve exited: {proc.stderr.read() if proc.stderr else ''}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("rag serve did not come up in 180 s")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(env, 180) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
