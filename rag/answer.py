@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.budget import tick
+from rag.dates import has_date
 from rag.lexicon import STOPWORDS
 from rag.normalize import normalize, strip_spaces
 from rag.query import WEAK_SECTION_WORDS, Query
@@ -60,6 +61,13 @@ class Evidence:
                 # Chinese reorders and abbreviates freely; a partial hit is weaker evidence.
                 got += w * self.partial * (sum(ch in hay for ch in t) == len(t))
         return got / sum(self.weights)
+
+    def without(self, words: Collection[str]) -> Evidence:
+        """Return the evidence without the given words, or itself when nothing else would be left."""
+        keep = [i for i, t in enumerate(self.terms) if t not in words]
+        if not keep or len(keep) == len(self.terms):
+            return self
+        return Evidence([self.terms[i] for i in keep], [self.weights[i] for i in keep], self.partial)
 
 
 @lru_cache(maxsize=8192)
@@ -227,6 +235,9 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
         scores = scores + scoring.clause_dense_weight * (clause_sims - clause_sims.mean())
     if q.wants_number:
         scores = scores + scoring.clause_number_bonus * np.array([bool(_DIGIT.search(c.text)) for c in clauses])
+    if q.wants_time:
+        # A when-question is answered by a clause that holds a date, not one that repeats its words.
+        scores = scores + scoring.clause_date_bonus * np.array([has_date(c.text) for c in clauses])
     best = clauses[int(np.argmax(scores))]
     start, end = best.start, best.end
     if end - start > NARROW_ABOVE and ev.terms:
@@ -247,7 +258,26 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
                 lo, hi = min(start, groups[m].start), max(end, groups[m].end)
                 if extra[m] > 0 and hi - lo <= max_chars:
                     start, end = lo, hi
+        start, end = _with_asked_kinds(q, doc_text, groups, start, end, max_chars)
     return start, end, ev.coverage(doc_text[start:end])
+
+
+def _with_asked_kinds(q: Query, doc_text: str, groups: list[Clause], start: int, end: int,
+                      max_chars: int) -> tuple[int, int]:
+    """Widen a span to the nearest group holding what a several-part ask wants and the span lacks.
+
+    纸质申报书要交几份，什么时候之前交 asks a count and a date: 一式 2 份 and 须于 7 月 18 日前
+    are two metric groups of one clause, and the answer needs both.
+    """
+    wants = [f for asked, f in ((q.wants_number, _DIGIT.search), (q.wants_time, has_date)) if asked]
+    for found in wants:
+        if found(doc_text[start:end]):
+            continue
+        near = sorted((g for g in groups if found(doc_text[g.start : g.end])),
+                      key=lambda g: min(abs(g.start - end), abs(start - g.end)))
+        if near and max(end, near[0].end) - min(start, near[0].start) <= max_chars:
+            start, end = min(start, near[0].start), max(end, near[0].end)
+    return start, end
 
 
 def citation(chunk: Chunk, doc_text: str, start: int, end: int, score: float) -> Citation:

@@ -23,6 +23,7 @@ from rag.answer import (
 from rag.budget import budget, tick
 from rag.cache import LRU
 from rag.coverage import Coverage, retarget, specific
+from rag.dates import TIME_RELATIONS, has_date
 from rag.encoder import Encoder, load_encoder
 from rag.errors import EncoderUnavailable, QuestionError, UnknownGuide
 from rag.lexicon import GENERAL_WORDS, OFF_GUIDE
@@ -371,7 +372,7 @@ class Engine:
         if len(keys) > 1 and not q.cross and (grouped or several):
             q = replace(q, cross=True)  # a domain group, or 项目1和项目2…分别: a row per project
         if (not keys and not unknown and set(scope) & self._has_general
-                and any(w in q.norm for w in GENERAL_WORDS)):
+                and any(w in t for t in (q.norm, *q.glossary) for w in GENERAL_WORDS)):
             q = replace(q, sections=[GENERAL, *q.sections])
         timings.add("understand", t0)
         tick()
@@ -498,6 +499,10 @@ class Engine:
             # "project 6's email address": the guide has no 邮箱 at all, whatever else matches.
             # Nothing in the guide is about the missing word, so no section is suggested for it.
             return Answer(question, False, "", [], [], note=f"指南中没有关于“{absent[0]}”的内容。")
+        if q.wants_time:
+            # 什么时候截止: a date answers, and 截止 / 之前 only say which end of a window is meant
+            # (after the check above, so a guide without any 截止 still says so).
+            ev = ev.without(TIME_RELATIONS)
         sign = direction(q.norm) if not keys and hits and not q.conditions else 0
         if sign:
             # 哪个项目……最多: the extreme project(s) with their figure, not every project's row.
@@ -533,7 +538,9 @@ class Engine:
                 sims = self.retriever.clause_vecs[off : off + len(h.chunk.clauses)] @ qvec[0]
             span = best_span(h.chunk, self.texts[h.chunk.doc], q, ev, sims, s.answer_max_chars, s.scoring)
             # A "how many" question is answered by a span that holds a number.
-            numeric = q.wants_number and bool(re.search(r"\d", self.texts[h.chunk.doc][span[0] : span[1]]))
+            said = self.texts[h.chunk.doc][span[0] : span[1]]
+            # … and a when-question by one that holds a date.
+            numeric = (q.wants_number and re.search(r"\d", said) is not None) or (q.wants_time and has_date(said))
             candidates.append((round(span[2] + s.scoring.number_bonus * numeric, 3), -rank, h, span))
         *_, best, (start, end, cov) = max(candidates, key=lambda c: c[:2])
         chunk = best.chunk

@@ -118,6 +118,14 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "new materials": "新材料", "new energy": "新能源",
     "hospital": "医院", "hospitals": "医院", "bridges": "桥梁", "tunnels": "隧道", "pathogens": "病原体",
     "pathogen": "病原体", "paper": "纸质", "hard copy": "纸质", "hard copies": "纸质",
+    # The general part's logistics (申报须知): the window, where to apply, limits per applicant.
+    "online": "网上|在线", "application window": "申报时间|填报时间", "application period": "申报时间|填报时间",
+    "submission window": "申报时间|填报时间", "one institution": "同一单位", "same institution": "同一单位",
+    "each institution": "同一单位", "per institution": "同一单位", "single institution": "同一单位",
+    "one organization": "同一单位", "same organization": "同一单位", "one organisation": "同一单位",
+    "same organisation": "同一单位", "each organization": "同一单位", "per organization": "同一单位",
+    "same project leader": "同一项目负责人", "one project leader": "同一项目负责人", "project leader": "项目负责人",
+    "principal investigator": "项目负责人", "age limit": "年龄", "hotline": "电话",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
     "市里": "市级", "区里": "区级", "区县": "区级", "品质": "质量",
 }

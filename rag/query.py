@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from rag.compare import Condition, conditions
+from rag.dates import asks_when
 from rag.lexicon import (
     ENGLISH_GLOSSARY,
     ENGLISH_NUMBERS,
@@ -123,6 +124,7 @@ class Query:
     content: str = ""  # what is left once project and section words are removed
     glossary: list[str] = field(default_factory=list)  # Chinese terms for English words
     wants_number: bool = False
+    wants_time: bool = False  # asks for a date or time: 什么时候截止, by when (rag/dates.py)
     english: bool = False
     cross: bool = False  # asks about several projects: 哪些项目, each project
     # Spoken Chinese words with the guide's term for them (区里 → 区级): the word itself stays
@@ -195,6 +197,7 @@ def understand(question: str, topics: Iterable[str] = (),
     _aliases(q, rest, aliases)
     rest = _sections(q, rest)
     q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
+    q.wants_time = asks_when(norm)
     rest = _glossary(q, _split_counts(rest), glossary)
     q.content = _content(rest)
     return q
@@ -355,5 +358,6 @@ def merge_followup(current: Query, previous: Query) -> Query:
         merged.glossary = list(previous.glossary)
         merged.spoken = list(previous.spoken)
         merged.wants_number = previous.wants_number
+        merged.wants_time = previous.wants_time
     merged.norm = " ".join(x for x in (current.norm, previous.content, *merged.glossary) if x)
     return merged

@@ -1,0 +1,34 @@
+"""When-questions (什么时候截止, by when) and the clauses that answer them: those holding a date.
+
+A question after a point in time is answered by a date or a clock time, whatever words surround
+it: 网上申报什么时候截止 is answered by 申报时间为 2 月 17 日 9:00 至 3 月 14 日 17:00, which never
+says 截止. Words that only say which end of a window is meant (截止, 之前, 开始) are met by the date.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Asking for a point in time, not a duration (多久, 多长时间 ask a period: rag/units.py).
+WHEN = re.compile(
+    r"什么时候|什么时间|啥时候|哪天|哪一天|哪日|几号|几月|几点|何时|何日|什么日子|哪个日子|什么日期|哪个时间|"
+    r"截止日期|截止时间|截至日期|截至时间|申报时间|填报时间|起止时间|"
+    r"\bwhen\b|what date|which date|what time|by when|\bdeadline|\bdue date|\bwindow\b"
+)
+# A date or clock time as guides write them: 2025 年 3 月 14 日, 7 月 18 日前, 17:00.
+DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年\s*\d{1,2}\s*月|(?<!\d)\d{1,2}:\d{2}(?!\d)")
+# Words of a when-question that place the asked date relative to an event (截止, 之前): the date
+# itself answers them, so a clause holding the date need not repeat them.
+TIME_RELATIONS = frozenset(
+    "截止 截至 之前 以前 前 之后 以后 后 开始 结束 为止 起 止 时候 时间 日期 何时 哪天 几号 几月".split()
+)
+
+
+def asks_when(norm: str) -> bool:
+    """Return True if a normalised question asks for a date or time (什么时候截止, by when)."""
+    return WHEN.search(norm) is not None
+
+
+def has_date(text: str) -> bool:
+    """Return True if a text states a date or a clock time."""
+    return DATE.search(text) is not None
