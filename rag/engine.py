@@ -42,6 +42,7 @@ from rag.topics import (
     project_number,
     topic_words,
     without_guide_names,
+    without_title_runs,
 )
 from rag.types import Answer, Guide, GuideProject
 
@@ -64,6 +65,8 @@ class Status:
         return asdict(self)
 
 
+# Projects a question may name by title words whose title pieces are read off its content.
+MAX_NAMED_BY_TITLE = 3
 # Any question serves; one that names a project and a section exercises the most code.
 WARM_UP_QUESTION = "项目一的考核指标有哪些"
 
@@ -128,11 +131,14 @@ class Engine:
                               for d in docs for p in d.projects if p.sections}
         # Domain groups a question may name (创新药物领域 → 创新药物): their projects, per guide.
         self._groups: dict[str, dict[str, list[int]]] = {}
+        self._group_names: dict[str, dict[str, str]] = {}
         for d in docs:
             for p in d.projects:
                 if p.group:
                     stem = re.sub(r"(?:领域|方向|板块|专题)$", "", normalize(p.group)) or normalize(p.group)
                     self._groups.setdefault(d.id, {}).setdefault(stem, []).append(p.number)
+                    self._group_names.setdefault(d.id, {})[stem] = normalize(p.group)
+        self._project_titles = {(d.id, p.number): p.title for d in docs for p in d.projects}
         # Each project's title words, for a question naming a project by two or more of them.
         self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS}
                              for d in docs for p in d.projects}
@@ -356,19 +362,23 @@ class Engine:
             q = merge_followup(q, self._understand(previous[: self.settings.max_question_chars]))
         merged = q is not first
         scope = self._scope(q, doc)
+        grouped = not q.project_numbers and any(stem in q.norm for d in scope for stem in self._groups.get(d, {}))
+        if grouped:  # the group's name chose the projects; it is not asked of their text
+            # (before a guide's naming words are taken out, which may cut the group's name apart)
+            stems = [st for d in scope for st in self._groups.get(d, {}) if st in q.norm]
+            names = [g for d in scope for st, g in self._group_names.get(d, {}).items() if st in q.norm]
+            q = replace(q, content=without_title_runs(q.content, q.norm, names, set(stems)))
         if len(self.documents) > 1:
             naming = {w for n in self.names.values() for w in n.words}
             q = replace(q, content=without_guide_names(q.content, self.names, self._titles, self._tok),
                         glossary=[g for g in q.glossary if g not in naming])
         keys, unknown = self._projects(q, scope)
-        grouped = not q.project_numbers and any(stem in q.norm for d in scope for stem in self._groups.get(d, {}))
+        if keys and len(keys) <= MAX_NAMED_BY_TITLE and not q.project_numbers and not q.from_end:
+            # Named by its title's words: the rest of the title piece they sit in names it too.
+            words = set(q.topic_words).union(*(self._title_words[k] for k in keys))
+            q = replace(q, content=without_title_runs(q.content, q.norm, [self._project_titles[k] for k in keys],
+                                                      words))
         several = len(q.project_numbers) > 1 and re.search(r"分别|各自|各是|respectively", q.norm) is not None
-        if grouped:  # the group's name chose the projects; it is not asked of their text
-            stems = [st for d in scope for st in self._groups.get(d, {}) if st in q.norm]
-            content = q.content
-            for st in sorted(stems, key=len, reverse=True):
-                content = re.sub(re.escape(st) + r"(?:领域|方向|板块|专题)?", " ", content)
-            q = replace(q, content=content.strip())
         if len(keys) > 1 and not q.cross and (grouped or several):
             q = replace(q, cross=True)  # a domain group, or 项目1和项目2…分别: a row per project
         if (not keys and not unknown and set(scope) & self._has_general

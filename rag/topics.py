@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from rag.normalize import normalize, strip_spaces
 from rag.parse import CN_DIGITS, Document, cn_number
 from rag.tokenize import Tokenizer
 
@@ -132,4 +133,44 @@ def without_guide_names(content: str, names: dict[str, GuideNames], titles: list
     words |= {w for t in titles for w in tok.segment(t) if len(w) >= 2 and not re.search(r"\d", w)}
     for w in sorted(words - KEEP_IN_CONTENT, key=len, reverse=True):
         content = content.replace(w, " ")
+    return re.sub(r"\s+", " ", content).strip()
+
+
+# A piece of a project's title this long in a question, holding a word that names the project,
+# is part of the project's name: 即时检测（POCT）项目 names project 6 whole, 检测 included.
+MIN_TITLE_RUN = 3
+
+
+def title_runs(norm: str, title: str, shortest: int = MIN_TITLE_RUN) -> list[str]:
+    """Return the maximal pieces (`shortest`+ characters) of a text that a title also holds.
+
+    Linear in the text: a position either starts a run (and the scan jumps past it) or is left
+    after at most `shortest` tries.
+    """
+    runs, i = [], 0
+    while i < len(norm):
+        j = i
+        while j < len(norm) and norm[i : j + 1] in title:
+            j += 1
+        if j - i >= shortest:
+            runs.append(norm[i:j])
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def without_title_runs(content: str, norm: str, titles: list[str], naming: set[str]) -> str:
+    """Return content without what is left of each title piece in the question that holds a naming word.
+
+    生物医药专项中呼吸道病原体即时检测（POCT）项目的实施年限: 即时 named the project (and was taken
+    out), so 检测 in the same piece of its title is part of the name, not a metric (检测时间) the
+    question asks for. Each leftover is taken out once: a later 检测时间 is still asked.
+    """
+    for title in titles:
+        flat = strip_spaces(normalize(title))
+        for run in title_runs(norm, flat):
+            if any(w in run for w in naming):
+                for piece in title_runs(content, run, 2):
+                    content = content.replace(piece, " ", 1)
     return re.sub(r"\s+", " ", content).strip()
