@@ -100,6 +100,16 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
         mine = [h for h, cv in zip(mine, covs, strict=True) if cv >= keep and cv > 0]
     if not mine:
         return Answer(question, False, "", [], suggestions(hits, 3, ev), note="指南中没有找到这个问题的答案。")
+    unmet_values = ""
+    if q.values and q.values.role == section:
+        # 哪些不是公开竞争，而是揭榜挂帅或定向委托: the rows whose section holds a wanted value and no
+        # excluded one; when none does (有没有哪个是定向委托的), the whole table answers, and says so.
+        held = [h for h in mine if q.values.admits(h.chunk.text)]
+        if held:
+            left_out += [h.chunk.project or h.chunk.doc for h in mine if h not in held]
+            mine = held
+        else:
+            unmet_values = "、".join(q.values.wanted) or "、".join(f"非{v}" for v in q.values.excluded)
     for h in mine:
         c = h.chunk
         s, e, _ = best_span(c, texts[c.doc], q, ev, None, max_chars, scoring)
@@ -118,6 +128,10 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
         named = "、".join(left_out[:MAX_NAMED]) + (f" 等 {len(left_out)} 个" if len(left_out) > MAX_NAMED else "")
         what = "与所问数字相符的内容" if nums or q.conditions else "所问内容"
         note = f"{named}的{section}中没有{what}。"
+    if unmet_values:
+        note = f"没有项目的{section}是{unmet_values}。"
+    elif q.values and q.values.role == section and left_out:
+        note = f"{'、'.join(left_out[:MAX_NAMED])}的{section}不符合所问。"
     return Answer(question, True, answer, cites, rows=table, note=note)
 
 

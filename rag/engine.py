@@ -36,6 +36,7 @@ from rag.roles import GENERAL
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
 from rag.topics import (
+    GUIDE_WORDS,
     TITLE_FILLERS,
     guide_names,
     named_guides,
@@ -368,6 +369,10 @@ class Engine:
             stems = [st for d in scope for st in self._groups.get(d, {}) if st in q.norm]
             names = [g for d in scope for st, g in self._group_names.get(d, {}).items() if st in q.norm]
             q = replace(q, content=without_title_runs(q.content, q.norm, names, set(stems)))
+        if len(scope) == 1:
+            # 整个人工智能重大专项第一批…: the piece of the guide's title names it; it is not asked.
+            title = self.documents[scope[0]].title
+            q = replace(q, content=without_title_runs(q.content, q.norm, [title], set(GUIDE_WORDS)))
         if len(self.documents) > 1:
             naming = {w for n in self.names.values() for w in n.words}
             q = replace(q, content=without_guide_names(q.content, self.names, self._titles, self._tok),

@@ -26,6 +26,8 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "组织方式": (
         "组织方式", "组织形式", "怎么组织", "如何组织", "竞争", "遴选方式", "择优", "定向委托", "揭榜",
+        # Whole values (rag/values.py), so none is cut into a leftover word (揭榜 of 揭榜挂帅 left 挂帅).
+        "公开竞争", "揭榜挂帅", "择优委托", "公开招标", "竞争性评审", "竞争性遴选", "竞争择优",
         "怎么选", "如何选", "征选", "甄选", "评选", "选定", "选拔方式", "怎么评", "如何评选", "选拔", "遴选", "评审方式", "怎么确定承担单位", "竞争性",
         "organisation", "organization", "organized", "organised", "competition", "competitive",
         "selection method", "how is it organi", "mode of organi", "selection process", "selected", "tender",
@@ -188,7 +190,7 @@ STOPWORDS = frozenset(
     "这些 那些 一般 通常 大概 大约 大致 一共 总共 都 分别是 一样 不同 区别 么样 怎么样 "
     "申请 获得 获批 提交 达成 拿到 取得 "
     # 拟 (intends to) is the guides' own modal: 拟支持, 拟解决问题; a leftover 拟 asks nothing.
-    "拟 "
+    "拟 而是 "
     # Verbs of mention (哪些项目涉及方言) ask only for what follows; degree words (经费最多) only
     # rank what the table shows.
     "涉及 包含 包括 含有 含 提到 提及 关于 有关 涵盖 最 多 少 更 比较 较 提出 提 至少 只 只有 是不是 不是 "

@@ -18,6 +18,7 @@ from rag.lexicon import (
 )
 from rag.normalize import normalize
 from rag.roles import ROLE_HEADINGS
+from rag.values import ValueFilter, value_filter
 
 _NUM = "|".join(sorted(NUMERALS, key=len, reverse=True)) + r"|\d{1,2}"
 _ENG = "|".join(sorted(ENGLISH_NUMBERS, key=len, reverse=True))
@@ -61,7 +62,7 @@ WEAK_SECTION_WORDS = {
 CROSS_MARKERS = re.compile(
     r"哪些项目|哪几个项目|哪几项|哪个项目|哪一个项目|哪些课题|各项目|各个项目|每个项目|每一个项目|每项|所有项目|全部项目"
     rf"|各专项|项目(?:都)?有哪些|项目是哪些|这\s*(?:几|{_NUM})\s*个项目|(?<![第\d])(?:{_NUM})\s*个项目(?=都|分别|各|的)"
-    r"|这\s*一?批|本批|该批|每个方向|各个?方向|所有方向"
+    r"|这\s*一?批|本批|该批|每个方向|各个?方向|所有方向|整批|全批|整个[^,;。?!]{0,16}?(?:专项|批次?|指南)"
     r"|which projects?|each project|every project|all (?:the )?projects"
 )
 # Section words that are also what a clause counts (几家企业用上 → 应用企业≥5 家): they hint at
@@ -132,6 +133,8 @@ class Query:
     spoken: list[tuple[str, str]] = field(default_factory=list)
     # Numeric conditions of a question about several projects (不少于10项): rows must meet them.
     conditions: list[Condition] = field(default_factory=list)
+    # Section values rows must hold or lack (不是公开竞争，而是揭榜挂帅或定向委托: rag/values.py).
+    values: ValueFilter = field(default_factory=ValueFilter)
 
     @property
     def has_project(self) -> bool:
@@ -195,6 +198,7 @@ def understand(question: str, topics: Iterable[str] = (),
         # Asked of one project, 在线人数≥2000 is evidence as written; across projects, a condition.
         q.conditions, rest = conditions(rest)
     _aliases(q, rest, aliases)
+    q.values = value_filter(norm)
     rest = _sections(q, rest)
     q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
     q.wants_time = asks_when(norm)

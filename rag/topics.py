@@ -22,6 +22,9 @@ TITLE_FILLERS = frozenset(
     "智能 智慧 场景 作业 产业 复杂 全域 一体化 新一代 重庆 重庆市 成渝 西部 山地 城市 道路 区域 国产化 "
     "重大 专项 项目 申报 指南 批 年度".split()
 )
+# Words only a guide's own name holds: a piece of its title with one of them (人工智能重大专项第一批)
+# names the guide, whatever other words the piece has.
+GUIDE_WORDS = frozenset({"专项", "指南", "批"})
 # Title words that also ask something of a guide's text (怎么申报): kept in a question's content.
 KEEP_IN_CONTENT = frozenset({"申报", "项目"})
 # A title word that also occurs in the text of this many of its guide's projects is a common
