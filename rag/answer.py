@@ -95,7 +95,10 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
     for word, zh in q.spoken:
         # 区县 is the guide's own word in one place, 区里 never is: use the guide's term only
         # for a spoken word the corpus does not know.
-        if retriever.idf(word) >= retriever.max_idf:
+        if "|" in zh:
+            # Alternatives (科研院所|产学研) ask the word once, met by either: they are a term of their own.
+            content = content.replace(word, " ")
+        elif retriever.idf(word) >= retriever.max_idf:
             content = content.replace(word, f" {zh} ")
     for alias in aliases:
         # A topic alias that is no word of the guide (an aliases file's name for a title word):

@@ -130,6 +130,9 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "principal investigator": "项目负责人", "age limit": "年龄", "hotline": "电话",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
     "市里": "市级", "区里": "区级", "区县": "区级", "品质": "质量",
+    # Universities and institutes joining an enterprise is what guides call 产学研 (合作 / 联合).
+    "科研院所": "科研院所|产学研", "研究院所": "研究院所|产学研", "科研机构": "科研机构|产学研",
+    "高校": "高校|产学研", "高等院校": "高等院校|产学研", "大学": "大学|产学研",
 }
 
 # Spoken phrases rewritten into the guide's wording before anything else is read from a question:

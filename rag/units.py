@@ -54,10 +54,12 @@ class Quantity:
     dimension: str
     text: str
     at: int = field(default=0, compare=False)  # offset in the text it was read from
+    number: float = field(default=0.0, compare=False)  # as written, before magnitude and unit: 1000 of 1000 万元
 
 
 @lru_cache(maxsize=4096)
-def _cn_value(token: str) -> float | None:
+def cn_value(token: str) -> float | None:
+    """Return the value of a Chinese numeral (一千, 十二), or None when it is none cn2an reads."""
     import cn2an
 
     try:
@@ -76,12 +78,13 @@ def quantities(text: str) -> list[Quantity]:
         else:
             if not magnitude and not unit or len(number) == 1 and number in "万亿千百":
                 continue  # a bare Chinese character (一, 万) is a word more often than a number
-            value = _cn_value(number)
+            value = cn_value(number)
         if value is None:
             continue
+        written = value
         value *= MAGNITUDES.get(magnitude or "", 1.0)
         dim, factor = UNITS.get(unit or "", ("", 1.0))
-        out.append(Quantity(value * factor, dim, m.group(0).strip(), m.start()))
+        out.append(Quantity(value * factor, dim, m.group(0).strip(), m.start(), written))
     return out
 
 
