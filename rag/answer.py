@@ -29,6 +29,8 @@ DEFAULT_SECTION = "拟解决问题"
 GLUED = frozenset("要的了吗呢吧啊呀么哦嘛")
 # Words that join alternatives in a question (收入或经济效益, 国家/行业/团体标准): any one answers.
 EITHER = frozenset({"或", "或者", "或是", "/"})
+# Words that list (销售收入、经济效益): alternatives where one figure per project is compared.
+LISTED = frozenset({"、"})
 # Alternatives one chain may offer (收入或经济效益或…): a longer chain is a list, not a choice,
 # and each alternative costs a search of every candidate clause.
 MAX_ALTERNATIVES = 8
@@ -83,8 +85,11 @@ def _whole_number(t: str) -> re.Pattern[str]:
 
 
 def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
-                 scoring: Scoring | None = None) -> Evidence:
+                 scoring: Scoring | None = None, lists_either: bool = False) -> Evidence:
     """Return the question's content terms with idf weights.
+
+    With `lists_either`, words listed with 、 are alternatives too: 哪个项目对销售收入、经济效益的要求最低
+    ranks one figure per project, whichever of the two the project sets.
 
     English words the guides never use are skipped rather than counted against: they are
     untranslated wording ("deadline" is caught by the glossary or by the dense model), while an
@@ -105,7 +110,7 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
         # its pieces ask nothing.
         if alias in content and not alias.isascii() and retriever.idf(alias) >= retriever.max_idf:
             content = content.replace(alias, " ")
-    content, either = _either_or(content, retriever.tokenizer.segment)
+    content, either = _either_or(content, retriever.tokenizer.segment, EITHER | LISTED if lists_either else EITHER)
     spoken = {zh for _, zh in q.spoken}
     plain = [g for g in q.glossary if g not in spoken and "|" not in g]
     terms = retriever.evidence_terms(" ".join([content, *plain]))
@@ -140,7 +145,8 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
     return Evidence(out, weights, scoring.partial)
 
 
-def _either_or(content: str, segment: Callable[[str], list[str]]) -> tuple[str, list[str]]:
+def _either_or(content: str, segment: Callable[[str], list[str]],
+               joiners: frozenset[str] = EITHER) -> tuple[str, list[str]]:
     """Return content without "A或B" / "A/B/C" chains, and each chain as one term "A|B|C"."""
     words = [w for w in segment(content) if w.strip()]
     tick(len(words))
@@ -151,7 +157,7 @@ def _either_or(content: str, segment: Callable[[str], list[str]]) -> tuple[str, 
     alts, keep, i = [], [], 0
     while i < len(words):
         chain, j = [words[i]], i
-        while (j + 2 < len(words) and len(chain) < MAX_ALTERNATIVES and words[j + 1] in EITHER and asks(words[j])
+        while (j + 2 < len(words) and len(chain) < MAX_ALTERNATIVES and words[j + 1] in joiners and asks(words[j])
                and asks(words[j + 2])):
             chain.append(words[j + 2])
             j += 2

@@ -521,7 +521,11 @@ class Engine:
         sign = direction(q.norm) if not keys and hits and not q.conditions else 0
         if sign:
             # 哪个项目……最多: the extreme project(s) with their figure, not every project's row.
-            ranked = answer_rank(question, q, hits, ev, self.texts, sign, s.suggestions)
+            # One figure per project is compared: 销售收入、经济效益 asks whichever the project sets.
+            listed = evidence_for(q, self.retriever, self._alias_words, s.scoring, lists_either=True)
+            if q.wants_time:
+                listed = listed.without(TIME_RELATIONS)
+            ranked = answer_rank(question, q, hits, listed, self.texts, sign, s.suggestions)
             if ranked is not None:
                 timings.add("extract", t)
                 return ranked
