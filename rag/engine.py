@@ -380,9 +380,10 @@ class Engine:
         keys, unknown = self._projects(q, scope)
         if keys and len(keys) <= MAX_NAMED_BY_TITLE and not q.project_numbers and not q.from_end:
             # Named by its title's words: the rest of the title piece they sit in names it too.
-            words = set(q.topic_words).union(*(self._title_words[k] for k in keys))
+            # The words that named it: topic words, or the title words a title match counted.
+            naming = set(q.topic_words) or {w for k in keys for w in self._title_words[k] if w in q.norm}
             q = replace(q, content=without_title_runs(q.content, q.norm, [self._project_titles[k] for k in keys],
-                                                      words))
+                                                      naming))
         several = len(q.project_numbers) > 1 and re.search(r"分别|各自|各是|respectively", q.norm) is not None
         if len(keys) > 1 and not q.cross and (grouped or several):
             q = replace(q, cross=True)  # a domain group, or 项目1和项目2…分别: a row per project
