@@ -147,12 +147,28 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
 
 def _either_or(content: str, segment: Callable[[str], list[str]],
                joiners: frozenset[str] = EITHER) -> tuple[str, list[str]]:
-    """Return content without "A或B" / "A/B/C" chains, and each chain as one term "A|B|C"."""
-    words = [w for w in segment(content) if w.strip()]
+    """Return content without "A或B" / "A/B/C" chains, and each chain as one term "A|B|C".
+
+    A word written against the chain's first or last member belongs to it: 在线人数或交互并发数
+    is 在线人数|交互并发数, though the segmenter cut 在线 off.
+    """
+    words: list[str] = []
+    spaced: list[bool] = []  # whether whitespace comes before the word
+    gap = False
+    for w in segment(content):
+        if w.strip():
+            words.append(w)
+            spaced.append(gap)
+            gap = False
+        else:
+            gap = True
     tick(len(words))
 
     def asks(w: str) -> bool:
         return not function_word(w) and re.search(r"\w", w) is not None
+
+    def joins(k: int) -> bool:  # words[k] is part of the neighbouring member's phrase
+        return 0 <= k < len(words) and len(words[k]) >= 2 and asks(words[k]) and words[k] not in WEAK_SECTION_WORDS
 
     alts, keep, i = [], [], 0
     while i < len(words):
@@ -162,6 +178,11 @@ def _either_or(content: str, segment: Callable[[str], list[str]],
             chain.append(words[j + 2])
             j += 2
         if len(chain) > 1:
+            if keep and keep[-1] == words[i - 1] and not spaced[i] and joins(i - 1):
+                chain[0] = keep.pop() + chain[0]
+            if j + 1 < len(words) and not spaced[j + 1] and joins(j + 1) and words[j + 1] not in joiners:
+                chain[-1] += words[j + 1]
+                j += 1
             alts.append("|".join(strip_spaces(w) for w in chain))
             i = j + 1
         else:
