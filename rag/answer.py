@@ -149,8 +149,8 @@ def _either_or(content: str, segment: Callable[[str], list[str]],
                joiners: frozenset[str] = EITHER) -> tuple[str, list[str]]:
     """Return content without "A或B" / "A/B/C" chains, and each chain as one term "A|B|C".
 
-    A word written against the chain's first or last member belongs to it: 在线人数或交互并发数
-    is 在线人数|交互并发数, though the segmenter cut 在线 off.
+    A word written against the chain's first or last member belongs to it: 注册用户数或访问量 is
+    注册用户数|访问量 when the segmenter cut 注册 off.
     """
     words: list[str] = []
     spaced: list[bool] = []  # whether whitespace comes before the word
@@ -296,7 +296,7 @@ def _with_asked_kinds(q: Query, doc_text: str, groups: list[Clause], start: int,
                       max_chars: int) -> tuple[int, int]:
     """Widen a span to the nearest group holding what a several-part ask wants and the span lacks.
 
-    纸质申报书要交几份，什么时候之前交 asks a count and a date: 一式 2 份 and 须于 7 月 18 日前
+    纸质材料交几份，哪天之前交 asks a count and a date: 一式 3 份 and 须于 5 月 20 日前
     are two metric groups of one clause, and the answer needs both.
     """
     wants = [f for asked, f in ((q.wants_number, _DIGIT.search), (q.wants_time, has_date)) if asked]

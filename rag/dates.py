@@ -1,7 +1,7 @@
 """When-questions (什么时候截止, by when) and the clauses that answer them: those holding a date.
 
 A question after a point in time is answered by a date or a clock time, whatever words surround
-it: 网上申报什么时候截止 is answered by 申报时间为 2 月 17 日 9:00 至 3 月 14 日 17:00, which never
+it: 网上填报什么时候截止 is answered by 填报时间为 5 月 6 日 9:00 至 6 月 9 日 17:00, which never
 says 截止. Words that only say which end of a window is meant (截止, 之前, 开始) are met by the date.
 """
 
@@ -15,12 +15,12 @@ WHEN = re.compile(
     r"截止日期|截止时间|截至日期|截至时间|申报时间|填报时间|起止时间|"
     r"\bwhen\b|what date|which date|what time|by when|\bdeadline|\bdue date|\bwindow\b"
 )
-# A date or clock time as guides write them: 2025 年 3 月 14 日, 7 月 18 日前, 17:00.
+# A date or clock time as guides write them: 2026 年 6 月 9 日, 5 月 20 日前, 17:00.
 DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年\s*\d{1,2}\s*月|(?<!\d)\d{1,2}:\d{2}(?!\d)")
 # Words of a when-question that place the asked date relative to an event (截止, 之前): the date
 # itself answers them, so a clause holding the date need not repeat them.
 TIME_RELATIONS = frozenset(
-    "截止 截至 之前 以前 前 之后 以后 后 开始 结束 为止 起 止 时候 时间 日期 何时 哪天 几号 几月".split()
+    "截止 截至 之前 以前 前 之后 以后 后 开始 结束 为止 起 止 时候 时间 日期 何时 哪天 几号 几月 天 日 号 月 几时".split()
 )
 
 

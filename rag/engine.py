@@ -370,7 +370,7 @@ class Engine:
             names = [g for d in scope for st, g in self._group_names.get(d, {}).items() if st in q.norm]
             q = replace(q, content=without_title_runs(q.content, q.norm, names, set(stems)))
         if len(scope) == 1:
-            # 整个人工智能重大专项第一批…: the piece of the guide's title names it; it is not asked.
+            # 整个新材料重大专项第三批…: the piece of the guide's title names it; it is not asked.
             title = self.documents[scope[0]].title
             q = replace(q, content=without_title_runs(q.content, q.norm, [title], set(GUIDE_WORDS)))
         if len(self.documents) > 1:

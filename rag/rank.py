@@ -54,7 +54,8 @@ def answer_rank(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: d
     if not ev.terms:
         return None
     section = (q.sections or q.weak_sections or [""])[0]
-    pool = [h for h in hits if h.chunk.project and (not section or h.chunk.section == section)]
+    # By role: each guide words the heading its own way (考核指标, 预期目标).
+    pool = [h for h in hits if h.chunk.project and (not section or h.chunk.role == section)]
     dims = asked_dimensions(q.norm)
     best: dict[str, tuple[float, Ranked]] = {}
     for h in pool:

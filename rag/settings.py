@@ -83,7 +83,7 @@ class Scoring:
     # A number question prefers, among clauses that cover it equally, the one holding a digit.
     clause_number_bonus: float = 0.05
     # A when-question (什么时候截止) prefers a clause holding a date over one that repeats its words
-    # without one (网上申报截止后不再接收补充材料): worth half the question's words.
+    # without one (截止后不再受理): worth half the question's words.
     clause_date_bonus: float = 0.5
     # Credit for a Chinese word whose characters all appear but not together (多少辆车 vs 汽车≥50
     # 辆): Chinese reorders and abbreviates freely; a partial hit is weaker evidence.

@@ -22,7 +22,7 @@ TITLE_FILLERS = frozenset(
     "智能 智慧 场景 作业 产业 复杂 全域 一体化 新一代 重庆 重庆市 成渝 西部 山地 城市 道路 区域 国产化 "
     "重大 专项 项目 申报 指南 批 年度".split()
 )
-# Words only a guide's own name holds: a piece of its title with one of them (人工智能重大专项第一批)
+# Words only a guide's own name holds: a piece of its title with one of them (新材料重大专项第三批)
 # names the guide, whatever other words the piece has.
 GUIDE_WORDS = frozenset({"专项", "指南", "批"})
 # Title words that also ask something of a guide's text (怎么申报): kept in a question's content.
@@ -140,7 +140,7 @@ def without_guide_names(content: str, names: dict[str, GuideNames], titles: list
 
 
 # A piece of a project's title this long in a question, holding a word that names the project,
-# is part of the project's name: 即时检测（POCT）项目 names project 6 whole, 检测 included.
+# is part of the project's name: 固态电池隔膜（SSB）项目 names its project whole, 隔膜 included.
 MIN_TITLE_RUN = 3
 
 
@@ -166,14 +166,16 @@ def title_runs(norm: str, title: str, shortest: int = MIN_TITLE_RUN) -> list[str
 def without_title_runs(content: str, norm: str, titles: list[str], naming: set[str]) -> str:
     """Return content without what is left of each title piece in the question that holds a naming word.
 
-    生物医药专项中呼吸道病原体即时检测（POCT）项目的实施年限: 即时 named the project (and was taken
-    out), so 检测 in the same piece of its title is part of the name, not a metric (检测时间) the
-    question asks for. Each leftover is taken out once: a later 检测时间 is still asked.
+    新材料专项中固态电池隔膜（SSB）项目的实施年限: 固态 named the project (and was taken out), so
+    隔膜 in the same piece of its title is part of the name, not a metric (隔膜厚度) the question
+    asks for. Each leftover is taken out once: a later 隔膜厚度 is still asked.
     """
     for title in titles:
         flat = strip_spaces(normalize(title))
         for run in title_runs(norm, flat):
             if any(w in run for w in naming):
                 for piece in title_runs(content, run, 2):
-                    content = content.replace(piece, " ", 1)
+                    if piece in run:  # each piece of the run is used up once
+                        content = content.replace(piece, " ", 1)
+                        run = run.replace(piece, "\0", 1)
     return re.sub(r"\s+", " ", content).strip()

@@ -25,6 +25,8 @@ SECTION_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
 # Words that negate what follows them in the same part of a question (是不是 asks, it does not negate).
 NEGATION = re.compile(r"(?<!是)不是|并非|不属于|不采用|不采取|不走|而非|\bnot\b|\brather than\b")
 _PARTS = re.compile(r"[,;。?!，；？！]")
+# Asking which rows hold a value, rather than what the rows are.
+_WHICH = re.compile(r"哪|有没有|有无|是否有|\bwhich\b|\bany\b")
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,12 @@ class ValueFilter:
     wanted: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
     named: tuple[str, ...] = field(default=(), compare=False)  # as the question wrote them
+    # Whether rows are chosen by the values (哪些是定向委托, 有没有哪个…); a question that only
+    # names them (是择优委托还是竞争性评审) is answered by every project's row.
+    which: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.wanted or self.excluded)
+        return self.which and bool(self.wanted or self.excluded)
 
     def admits(self, text: str) -> bool:
         """Return True if a section's text holds a wanted value (any, if none is wanted) and no excluded one."""
@@ -65,5 +70,6 @@ def value_filter(norm: str) -> ValueFilter:
                 named.append(value)
                 (excluded if neg is not None and neg.start() < at else wanted).append(value)
         if wanted or excluded:
-            return ValueFilter(role, tuple(dict.fromkeys(wanted)), tuple(dict.fromkeys(excluded)), tuple(named))
+            return ValueFilter(role, tuple(dict.fromkeys(wanted)), tuple(dict.fromkeys(excluded)), tuple(named),
+                               _WHICH.search(norm) is not None)
     return ValueFilter()
