@@ -31,6 +31,8 @@ GLUED = frozenset("要的了吗呢吧啊呀么哦嘛")
 EITHER = frozenset({"或", "或者", "或是", "/"})
 # Words that list (销售收入、经济效益): alternatives where one figure per project is compared.
 LISTED = frozenset({"、"})
+# Words joined to either-or chains per question (each a scan of the guides' text).
+MAX_MERGES = 4
 # Alternatives one chain may offer (收入或经济效益或…): a longer chain is a list, not a choice,
 # and each alternative costs a search of every candidate clause.
 MAX_ALTERNATIVES = 8
@@ -85,11 +87,13 @@ def _whole_number(t: str) -> re.Pattern[str]:
 
 
 def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
-                 scoring: Scoring | None = None, lists_either: bool = False) -> Evidence:
+                 scoring: Scoring | None = None, lists_either: bool = False,
+                 known: Callable[[str], bool] | None = None) -> Evidence:
     """Return the question's content terms with idf weights.
 
     With `lists_either`, words listed with 、 are alternatives too: 哪个项目对销售收入、经济效益的要求最低
-    ranks one figure per project, whichever of the two the project sets.
+    ranks one figure per project, whichever of the two the project sets. `known` says whether the
+    guides write a phrase (a word the segmenter cut off an alternative joins it only then).
 
     English words the guides never use are skipped rather than counted against: they are
     untranslated wording ("deadline" is caught by the glossary or by the dense model), while an
@@ -110,7 +114,8 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
         # its pieces ask nothing.
         if alias in content and not alias.isascii() and retriever.idf(alias) >= retriever.max_idf:
             content = content.replace(alias, " ")
-    content, either = _either_or(content, retriever.tokenizer.segment, EITHER | LISTED if lists_either else EITHER)
+    content, either = _either_or(content, retriever.tokenizer.segment, EITHER | LISTED if lists_either else EITHER,
+                                 known)
     spoken = {zh for _, zh in q.spoken}
     plain = [g for g in q.glossary if g not in spoken and "|" not in g]
     terms = retriever.evidence_terms(" ".join([content, *plain]))
@@ -145,12 +150,13 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
     return Evidence(out, weights, scoring.partial)
 
 
-def _either_or(content: str, segment: Callable[[str], list[str]],
-               joiners: frozenset[str] = EITHER) -> tuple[str, list[str]]:
+def _either_or(content: str, segment: Callable[[str], list[str]], joiners: frozenset[str] = EITHER,
+               known: Callable[[str], bool] | None = None) -> tuple[str, list[str]]:
     """Return content without "A或B" / "A/B/C" chains, and each chain as one term "A|B|C".
 
-    A word written against the chain's first or last member belongs to it: 注册用户数或访问量 is
-    注册用户数|访问量 when the segmenter cut 注册 off.
+    A word written against the chain's first or last member belongs to it when the guides write
+    the two together (`known`): 注册用户数或访问量 is 注册用户数|访问量 when the segmenter cut 注册
+    off, while 方言识别或方言支持 keeps its pieces (no guide writes 方言识别 as such).
     """
     words: list[str] = []
     spaced: list[bool] = []  # whether whitespace comes before the word
@@ -167,8 +173,16 @@ def _either_or(content: str, segment: Callable[[str], list[str]],
     def asks(w: str) -> bool:
         return not function_word(w) and re.search(r"\w", w) is not None
 
-    def joins(k: int) -> bool:  # words[k] is part of the neighbouring member's phrase
-        return 0 <= k < len(words) and len(words[k]) >= 2 and asks(words[k]) and words[k] not in WEAK_SECTION_WORDS
+    merges = MAX_MERGES
+
+    def joins(k: int, phrase: str) -> bool:  # words[k] is part of the neighbouring member's phrase
+        nonlocal merges
+        if known is None or merges <= 0 or not (0 <= k < len(words)) or len(words[k]) < 2:
+            return False
+        if not asks(words[k]) or words[k] in WEAK_SECTION_WORDS:
+            return False
+        merges -= 1  # each look-up scans the guides' text: a few per question
+        return known(strip_spaces(phrase))
 
     alts, keep, i = [], [], 0
     while i < len(words):
@@ -178,9 +192,10 @@ def _either_or(content: str, segment: Callable[[str], list[str]],
             chain.append(words[j + 2])
             j += 2
         if len(chain) > 1:
-            if keep and keep[-1] == words[i - 1] and not spaced[i] and joins(i - 1):
+            if keep and keep[-1] == words[i - 1] and not spaced[i] and joins(i - 1, words[i - 1] + chain[0]):
                 chain[0] = keep.pop() + chain[0]
-            if j + 1 < len(words) and not spaced[j + 1] and joins(j + 1) and words[j + 1] not in joiners:
+            if (j + 1 < len(words) and not spaced[j + 1] and words[j + 1] not in joiners
+                    and joins(j + 1, chain[-1] + words[j + 1])):
                 chain[-1] += words[j + 1]
                 j += 1
             alts.append("|".join(strip_spaces(w) for w in chain))

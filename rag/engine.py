@@ -128,6 +128,7 @@ class Engine:
         # Each guide's text as evidence is matched: whether a guide says 截止 or 电话 at all.
         self._flat = {d.id: strip_spaces(normalize(d.text)) for d in docs}
         self._has_general = {d.id for d in docs if d.general}
+        self._all_flat = "\0".join(self._flat.values())
         self._project_flat = {(d.id, p.number): strip_spaces(normalize(d.text[p.start : p.sections[-1].end]))
                               for d in docs for p in d.projects if p.sections}
         # Domain groups a question may name (创新药物领域 → 创新药物): their projects, per guide.
@@ -285,6 +286,10 @@ class Engine:
                 keys |= self._title_match(q, scope)
         return keys, unknown
 
+    def _written(self, phrase: str) -> bool:
+        """Return True if some loaded guide writes the (normalised, spaceless) phrase."""
+        return phrase in self._all_flat
+
     def _title_match(self, q: Query, scope: list[str]) -> set[tuple[str, int]]:
         """Return the project whose title shares two or more words with the question, more than any other
         title does (算力调度平台那个项目); only with several guides loaded (one guide's titles name by topic)."""
@@ -432,7 +437,7 @@ class Engine:
             allowed = np.isin(self._doc_no, [docs.index(d) for d in scope])
         hits, qvec = self.retriever.rank(q.expanded(), mode, allowed, boosts, timings, dense_text=q.norm)
         tick()
-        ev = evidence_for(q, self.retriever, self._alias_words, s.scoring)
+        ev = evidence_for(q, self.retriever, self._alias_words, s.scoring, known=self._written)
         if len(scope) == 1:
             return self._answer_doc(question, q, scope[0], hits, keys, unknown, ev, qvec, boosts, top_k, mode,
                                     timings)
@@ -523,7 +528,8 @@ class Engine:
         if sign:
             # 哪个项目……最多: the extreme project(s) with their figure, not every project's row.
             # One figure per project is compared: 销售收入、经济效益 asks whichever the project sets.
-            listed = evidence_for(q, self.retriever, self._alias_words, s.scoring, lists_either=True)
+            listed = evidence_for(q, self.retriever, self._alias_words, s.scoring, lists_either=True,
+                                  known=self._written)
             if q.wants_time:
                 listed = listed.without(TIME_RELATIONS)
             ranked = answer_rank(question, q, hits, listed, self.texts, sign, s.suggestions)
