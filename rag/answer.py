@@ -184,7 +184,9 @@ def _either_or(content: str, segment: Callable[[str], list[str]], joiners: froze
         merges -= 1  # each look-up scans the guides' text: a few per question
         return known(strip_spaces(phrase))
 
-    alts, keep, i = [], [], 0
+    alts: list[str] = []
+    keep: list[str] = []
+    i = 0
     while i < len(words):
         chain, j = [words[i]], i
         while (j + 2 < len(words) and len(chain) < MAX_ALTERNATIVES and words[j + 1] in joiners and asks(words[j])
