@@ -238,8 +238,22 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--quick", is_flag=True, help="Smaller run (CI smoke): fewer questions, 1x and 10x only, short HTTP.")
 @click.option("--adversarial", "hostile", type=click.IntRange(min=1), default=None, is_flag=False, flag_value=1000,
               help="Only answer N hostile questions (default 1000) warm; report p50, p99 and the slowest.")
-def bench(out: Path, quick: bool, hostile: int | None) -> None:
+@click.option("--warm", "warm_only", is_flag=True,
+              help="Only warm answers with every guide of the corpus loaded vs the bare embedding, repeated.")
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="With --warm: the guides to load (default RAG_CORPUS_DIR).")
+@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True, help="With --warm: passes.")
+def bench(out: Path, quick: bool, hostile: int | None, warm_only: bool, corpus: Path | None, repeat: int) -> None:
     """Measure cold start, warm latency by stage, scale and HTTP throughput; write a JSON report."""
+    if warm_only:
+        from rag.bench.guides import run_guides, summary
+
+        rep = run_guides(corpus or _settings().corpus_dir, 100 if quick else 600, repeat, echo=click.echo)
+        out = Path("bench/warm-guides.json") if out == Path("bench/report.json") else out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        click.echo(f"{summary(rep)}\nreport: {out}")
+        return
     if hostile:
         from rag.bench.adversarial import run_adversarial, write
 
