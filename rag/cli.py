@@ -123,6 +123,33 @@ def add(file: Path) -> None:
 
 @main.command()
 @click.argument("doc")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def aliases(doc: str, file: Path) -> None:
+    """Check FILE and make it guide DOC's aliases file (the old one is kept in the data folder)."""
+    from rag.aliases import install_aliases
+    from rag.aliases_check import check_aliases
+    from rag.ingest import find_guide, load_document
+
+    s = _settings()
+    try:
+        guide = find_guide(doc, s.corpus_dir)
+        parsed = load_document(guide)
+    except ValueError as e:
+        raise _fail(e) from e
+    result = check_aliases(file.read_bytes(), [p.title for p in parsed.projects], parsed.text)
+    for p in result.warnings:
+        click.echo(f"{file}:{p.line}: warning: {p.message}", err=True)
+    if not result.ok:
+        for p in result.errors:
+            click.echo(f"{file}:{p.line}: {p.message}", err=True)
+        raise click.ClickException(f"{file}: {len(result.errors)} error(s); nothing changed")
+    dest, kept = install_aliases(guide, file.read_bytes(), s.data_dir / "removed")
+    click.echo(f"{dest.name}: {len(result.topics)} topic(s), {len(result.terms)} term(s)"
+               + (f" (previous file kept at {kept})" if kept else "") + "; run `rag build` to use it")
+
+
+@main.command()
+@click.argument("doc")
 def remove(doc: str) -> None:
     """Take guide DOC (its file stem) out of corpus/; the file is kept in the data folder."""
     from rag.ingest import remove_file
