@@ -270,12 +270,16 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="With --warm: the guides to load (default RAG_CORPUS_DIR).")
 @click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True, help="With --warm: passes.")
-def bench(out: Path, quick: bool, hostile: int | None, warm_only: bool, corpus: Path | None, repeat: int) -> None:
+@click.option("--torch-threads", type=click.IntRange(min=1), default=None,
+              help="With --warm: torch threads (1 = as each `rag serve --workers 2` worker; default torch's).")
+def bench(out: Path, quick: bool, hostile: int | None, warm_only: bool, corpus: Path | None, repeat: int,
+          torch_threads: int | None) -> None:
     """Measure cold start, warm latency by stage, scale and HTTP throughput; write a JSON report."""
     if warm_only:
         from rag.bench.guides import run_guides, summary
 
-        rep = run_guides(corpus or _settings().corpus_dir, 100 if quick else 600, repeat, echo=click.echo)
+        rep = run_guides(corpus or _settings().corpus_dir, 100 if quick else 600, repeat, echo=click.echo,
+                         threads=torch_threads)
         out = Path("bench/warm-guides.json") if out == Path("bench/report.json") else out
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -115,10 +115,11 @@ def test_guide_questions_span_every_loaded_guide() -> None:
 def test_warm_guides_report_and_summary() -> None:
     from rag.bench.guides import GuidesReport, WarmRun, summary
 
-    r = GuidesReport(["a", "b", "c"], 144, 600, 5.0)
+    r = GuidesReport(["a", "b", "c"], 144, 600, 5.0, 1)
     for ratio in (1.4, 1.1, 1.2):
-        r.runs.append(WarmRun(10 * ratio, 20.0, 10.0, ratio, {"embed": 10.0}, 1.0))
+        r.runs.append(WarmRun(10 * ratio, 20.0, 10.0, ratio, {"embed": 10.0}, 1.0, 11.0, 10.0, 1.1))
     assert r.median_ratio == 1.2
     d = r.to_dict()
     assert d["median_p50_over_floor"] == 1.2 and d["median_floor_p50_ms"] == 10.0 and len(d["runs"]) == 3
+    assert d["median_cpu_p50_over_floor"] == 1.1
     assert "median ratio 1.2" in summary(r) and summary(r).count("pass ") == 3
