@@ -41,21 +41,25 @@ class AliasesCheck:
         return not self.errors
 
 
-def _line_of(lines: list[str], key: str, table: str | None) -> int:
-    """Return the 1-based line where `key` is defined (inside [table], if given); 0 if not found."""
+def _key_lines(lines: list[str]) -> dict[tuple[str | None, str], int]:
+    """Return where each key is written, by (table, key), and each table header by (None, name):
+    one pass, so a file of thousands of lines costs what its length does."""
+    out: dict[tuple[str | None, str], int] = {}
     current: str | None = None
-    pattern = re.compile(r'^\s*(?:"' + re.escape(key) + r'"|\'' + re.escape(key) + r'\'|' + re.escape(key) + r')\s*[=.\]]')
     for n, raw in enumerate(lines, 1):
-        head = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", raw)
-        if head:
-            current = head.group(1).strip("\"' ")
-            if table is None and current == key:
-                return n
+        line = raw.strip()
+        if line.startswith("[") and "]" in line:  # a table header: [topics]
+            current = line[1 : line.index("]")].strip("[]\"' \t")
+            out.setdefault((None, current), n)
             continue
-        if (table is None and current is None) or current == table:
-            if pattern.match(raw):
-                return n
-    return 0
+        if line[:1] in ("'", '"') and line[0] in line[1:]:
+            key = line[1 : line.index(line[0], 1)]
+        elif "=" in line:
+            key = line.split("=", 1)[0].split(".", 1)[0].strip()
+        else:
+            continue
+        out.setdefault((current, key), n)
+    return out
 
 
 def check_aliases(data: bytes, titles: list[str] | None = None, text: str | None = None) -> AliasesCheck:
@@ -72,7 +76,7 @@ def check_aliases(data: bytes, titles: list[str] | None = None, text: str | None
     except UnicodeDecodeError as e:
         out.errors.append(Problem(0, f"不是 UTF-8 文本 (not UTF-8 text: byte {e.start})"))
         return out
-    lines = source.splitlines()
+    where = _key_lines(source.splitlines())
     try:
         doc = tomllib.loads(source)
     except tomllib.TOMLDecodeError as e:
@@ -81,18 +85,18 @@ def check_aliases(data: bytes, titles: list[str] | None = None, text: str | None
         return out
     for name in doc:
         if name not in SECTIONS:
-            out.errors.append(Problem(_line_of(lines, name, None), f"未知的表或键 “{name}”：只允许 [topics] 和 [terms] "
+            out.errors.append(Problem(where.get((None, name), 0), f"未知的表或键 “{name}”：只允许 [topics] 和 [terms] "
                                       f"(unknown key {name!r}; allowed: [topics], [terms])"))
     norm_titles = [normalize(t) for t in titles or []]
     norm_text = normalize(text) if text is not None else None
     for name in SECTIONS:
         table = doc.get(name, {})
         if not isinstance(table, dict):
-            out.errors.append(Problem(_line_of(lines, name, None),
+            out.errors.append(Problem(where.get((None, name), 0),
                                       f"{name} 必须是一个表：[{name}] 下面写 \"词\" = \"词\" (must be a table)"))
             continue
         for key, value in table.items():
-            line = _line_of(lines, key, name)
+            line = where.get((name, key), 0)
             if not isinstance(value, str):
                 out.errors.append(Problem(line, f"[{name}] “{key}” 的值必须是一个词（带引号的文字），"
                                   f"不能是 {type(value).__name__} (must map to a quoted word)"))
