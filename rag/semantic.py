@@ -1,0 +1,166 @@
+"""Dense similarity with calibrated margins: a metric named in other words, a project by what it does.
+
+The lexical path answers when the question's words are in a clause. When they are not (处理器要多少
+核 for CPU≥15000 核, 讲几种语言 for 语种≥6), the metric groups of the project (a clause's comma
+parts, each with its number; embedded at build time) are scored by the question's asking part:
+lexical coverage plus a weight times the group's dense similarity as a z-score within the project
+(e5 similarities crowd between 0.8 and 0.95, so only their spread within one project says
+anything). The best group answers only when its z-score clears a floor and its score leads the
+runner-up by a margin; otherwise the engine abstains as before. A project described by what it does
+(给政府部门建算法资源库的那个项目) is found the same way among the projects' title + problem texts.
+The calibration (scores of correct, wrong and near-miss picks) is in docs/precision.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.answer import Evidence, metric_groups
+from rag.normalize import normalize
+from rag.query import PROJECT_PATTERNS, Query
+from rag.types import Chunk
+
+# 给政府部门建算法资源库…的那个项目，要服务多少家: the part before 那个(项目) describes the project;
+# the part after it is what is asked.
+DESCRIBED = re.compile(r"^(.{2,}?)的?(?:那个|这个|那一个)(?:项目|课题)?\s*[,，:：]?\s*")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The constants of the dense fallback, calibrated on the eval sets (docs/precision.md)."""
+
+    # A group's score is its lexical coverage (0..1) plus this weight times its dense z-score.
+    dense_weight: float = 0.2
+    # The best group must lead the runner-up by this much of that score …
+    margin: float = 0.15
+    # … and its own similarity must stand this many standard deviations above the project's mean.
+    min_z: float = 1.5
+    # A project found by content must lead the runner-up by this many z-units of similarity.
+    project_margin: float = 0.5
+    project_min_z: float = 1.5
+    # Fewer candidates than this give no spread to measure against: no dense answer.
+    min_candidates: int = 4
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A metric group chosen by dense similarity: where it is and how far it leads."""
+
+    chunk: int  # index into the engine's chunks
+    start: int
+    end: int
+    z: float
+    margin: float
+
+
+def metric_spans(chunks: list[Chunk], doc_texts: dict[str, str]) -> list[tuple[int, int, int]]:
+    """Return (chunk index, start, end) of every metric group of every project clause, in order."""
+    out = []
+    for i, c in enumerate(chunks):
+        if c.project is None:
+            continue
+        for cl in c.clauses:
+            for g in metric_groups(cl):
+                if doc_texts[c.doc][g.start : g.end].strip():
+                    out.append((i, g.start, g.end))
+    return out
+
+
+def group_text(chunk: Chunk, text: str) -> str:
+    """Return what the model sees of a metric group: its section, then its words."""
+    return f"{chunk.section or ''}：{text}"
+
+
+def project_text(title: str, problem: str) -> str:
+    """Return what the model sees of a project: its title and what it sets out to solve."""
+    return f"{title}：{problem}"
+
+
+def asked_part(q: Query, names: Iterable[str] = ()) -> str:
+    """Return the part of a question that asks, without the project it names or describes.
+
+    `names` are words that name a guide (its title words, 2025, 二批): they ask nothing either.
+    """
+    text = split_description(q.norm)[1]
+    for pat in PROJECT_PATTERNS:
+        text = pat.sub(" ", text)
+    for w in sorted({*q.topic_words, *names}, key=len, reverse=True):
+        if w:
+            text = text.replace(w, " ")
+    return re.sub(r"\s+", " ", text).strip(" ,，的") or q.norm
+
+
+def split_description(norm: str) -> tuple[str, str]:
+    """Return (the clause that describes a project, the rest) of a question; ('', norm) without one."""
+    m = DESCRIBED.match(norm)
+    if not m or m.end() >= len(norm):
+        return "", norm
+    return m.group(1), norm[m.end() :]
+
+
+def _z(sims: np.ndarray) -> np.ndarray:
+    return (sims - sims.mean()) / (sims.std() + 1e-6)
+
+
+class Semantic:
+    """Metric-group and project vectors of one index, and the margin rules that use them."""
+
+    def __init__(self, chunks: list[Chunk], doc_texts: dict[str, str], spans: list[tuple[int, int, int]],
+                 group_vecs: np.ndarray, projects: list[tuple[str, int]], project_vecs: np.ndarray,
+                 encode: Callable[[str], np.ndarray], calibration: Calibration | None = None) -> None:
+        if len(spans) != len(group_vecs) or len(projects) != len(project_vecs):
+            raise ValueError("semantic vectors do not match the index")
+        self.chunks = chunks
+        self.texts = doc_texts
+        self.spans = spans
+        self.group_vecs = group_vecs
+        self.projects = projects
+        self.project_vecs = project_vecs
+        self.encode = encode
+        self.cal = calibration or Calibration()
+        self._by_project: dict[tuple[str, int], list[int]] = {}
+        for j, (ci, _, _) in enumerate(spans):
+            c = chunks[ci]
+            self._by_project.setdefault((c.doc, c.project_no), []).append(j)
+
+    def resolve(self, qvec: np.ndarray, candidates: list[tuple[str, int]]) -> tuple[str, int] | None:
+        """Return the candidate project the question describes, if it leads the runner-up by the margin."""
+        rows = [i for i, k in enumerate(self.projects) if k in set(candidates)]
+        if len(rows) < 2:
+            return None
+        sims = self.project_vecs[rows] @ qvec
+        z = _z(sims)
+        order = np.argsort(-z)
+        if z[order[0]] >= self.cal.project_min_z and z[order[0]] - z[order[1]] >= self.cal.project_margin:
+            return self.projects[rows[int(order[0])]]
+        return None
+
+    def best_metric(self, project: tuple[str, int], ask: str, ev: Evidence, wants_number: bool) -> Pick | None:
+        """Return the project's metric group that answers `ask` with a clear lead, or None (abstain)."""
+        rows = self._by_project.get(project, [])
+        if wants_number:
+            # A "how many" question is answered by a group that holds a number.
+            rows = [j for j in rows if _DIGIT.search(self._text(j))]
+        if len(rows) < self.cal.min_candidates:
+            return None
+        qvec = self.encode(ask)
+        sims = self.group_vecs[rows] @ qvec
+        z = _z(sims)
+        cov = np.array([ev.coverage(normalize(self._text(j))) for j in rows]) if ev.terms else np.zeros(len(rows))
+        score = cov + self.cal.dense_weight * z
+        order = np.argsort(-score)
+        top, second = int(order[0]), int(order[1])
+        margin = float(score[top] - score[second])
+        if z[top] < self.cal.min_z or margin < self.cal.margin:
+            return None
+        ci, start, end = self.spans[rows[top]]
+        return Pick(ci, start, end, float(z[top]), margin)
+
+    def _text(self, j: int) -> str:
+        ci, start, end = self.spans[j]
+        return self.texts[self.chunks[ci].doc][start:end]
