@@ -24,9 +24,15 @@ from rag.normalize import normalize
 from rag.query import PROJECT_PATTERNS, Query
 from rag.types import Chunk
 
-# 给政府部门建算法资源库…的那个项目，要服务多少家: the part before 那个(项目) describes the project;
-# the part after it is what is asked.
-DESCRIBED = re.compile(r"^(.{2,}?)的?(?:那个|这个|那一个)(?:项目|课题)?\s*[,，:：]?\s*")
+# 给政府部门建算法资源库…的那个项目，要服务多少家: the part before 那个项目 describes the project; the
+# part after it is what is asked. 金融大模型那个语音识别: a short name before a bare 那个 does too
+# (but 嘴型和声音要对得上，这个有没有指标 is a pronoun, not a project).
+DESCRIBED = (re.compile(r"^(.{2,}?)的?(?:那|这)一?个(?:项目|课题)\s*[,，:：]?\s*"),
+             re.compile(r"^([^,，。;；:：?？!！\s]{2,12}?)的?那个\s*"))
+# Measure words a count is asked in (几台, 多少辆): a group counting in another unit (≥3 类) does not
+# answer it. Words of one row count the same things; 个 项 种 类 次 count anything.
+MEASURES = ("件", "台", "辆", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "天", "人名位")
+_ASKED_MEASURE = re.compile(r"(?:几|多少)([\u4e00-\u9fff])")
 _DIGIT = re.compile(r"\d")
 
 
@@ -97,10 +103,11 @@ def asked_part(q: Query, names: Iterable[str] = ()) -> str:
 
 def split_description(norm: str) -> tuple[str, str]:
     """Return (the clause that describes a project, the rest) of a question; ('', norm) without one."""
-    m = DESCRIBED.match(norm)
-    if not m or m.end() >= len(norm):
-        return "", norm
-    return m.group(1), norm[m.end() :]
+    for pattern in DESCRIBED:
+        m = pattern.match(norm)
+        if m and m.end() < len(norm):
+            return m.group(1), norm[m.end() :]
+    return "", norm
 
 
 def _z(sims: np.ndarray) -> np.ndarray:
@@ -144,8 +151,13 @@ class Semantic:
         """Return the project's metric group that answers `ask` with a clear lead, or None (abstain)."""
         rows = self._by_project.get(project, [])
         if wants_number:
-            # A "how many" question is answered by a group that holds a number.
+            # A "how many" question is answered by a group that holds a number …
             rows = [j for j in rows if _DIGIT.search(self._text(j))]
+        m = _ASKED_MEASURE.search(ask)
+        unit = next((u for u in MEASURES if m and m.group(1) in u), "")
+        if unit:
+            # … counted in the unit asked: 多少辆清扫车 is not answered by 清洁装备≥3 类.
+            rows = [j for j in rows if any(ch in self._text(j) for ch in unit)]
         if len(rows) < self.cal.min_candidates:
             return None
         qvec = self.encode(ask)
