@@ -153,11 +153,6 @@ class Semantic:
         if wants_number:
             # A "how many" question is answered by a group that holds a number …
             rows = [j for j in rows if _DIGIT.search(self._text(j))]
-        m = _ASKED_MEASURE.search(ask)
-        unit = next((u for u in MEASURES if m and m.group(1) in u), "")
-        if unit:
-            # … counted in the unit asked: 多少辆清扫车 is not answered by 清洁装备≥3 类.
-            rows = [j for j in rows if any(ch in self._text(j) for ch in unit)]
         if len(rows) < self.cal.min_candidates:
             return None
         qvec = self.encode(ask)
@@ -165,9 +160,15 @@ class Semantic:
         z = _z(sims)
         cov = np.array([ev.coverage(normalize(self._text(j))) for j in rows]) if ev.terms else np.zeros(len(rows))
         score = cov + self.cal.dense_weight * z
-        order = np.argsort(-score)
-        top, second = int(order[0]), int(order[1])
-        margin = float(score[top] - score[second])
+        m = _ASKED_MEASURE.search(ask)
+        unit = next((u for u in MEASURES if m and m.group(1) in u), "")
+        # … counted in the unit asked: 多少辆清扫车 is not answered by 清洁装备≥3 类. The lead is
+        # still measured against every candidate.
+        allowed = [k for k, j in enumerate(rows) if not unit or any(ch in self._text(j) for ch in unit)]
+        if not allowed:
+            return None
+        top = max(allowed, key=lambda k: score[k])
+        margin = float(score[top] - max(score[k] for k in range(len(rows)) if k != top))
         if z[top] < self.cal.min_z or margin < self.cal.margin:
             return None
         ci, start, end = self.spans[rows[top]]
