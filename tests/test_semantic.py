@@ -167,3 +167,46 @@ def test_the_fallback_never_answers_a_near_miss(engine) -> None:  # type: ignore
     finally:
         engine.semantic = sem
         engine.answers.clear()
+
+
+GUIDE = """2031 年某市智慧城市重点专项申报指南
+项目一：城市水务智能调度平台研发及应用
+1.拟解决问题：针对城市供水管网漏损高、调度依赖人工等问题，研究管网水力模型与智能调度技术，建设水务智能调度平台，在主城区开展应用示范。
+2.考核指标：平台接入水厂≥12 座，管网漏损率降低≥15%，调度指令下发时延≤2 s，服务用水人口≥300 万人；授权发明专利≥6 项，软件著作权≥8 项。
+3.实施周期：不超过 3 年。
+4.资助强度：拟支持 1 项，市级财政资助不超过 800 万元。
+项目二：社区养老服务机器人研发及应用
+1.拟解决问题：针对社区养老护理人员不足等问题，研究陪护机器人的情感交互与跌倒检测技术，研制社区养老服务机器人，在养老机构开展示范。
+2.考核指标：跌倒检测准确率≥95%，语音交互识别准确率≥95%，情感识别种类≥6 类，机器人续航时间≥8 小时，单台成本≤3 万元；陪护机器人销售≥200 台，覆盖养老机构≥30 家，服务老人≥5000 人；授权发明专利≥4 项，软件著作权≥6 项，制定团体标准≥1 项。
+3.实施周期：不超过 2 年。
+4.资助强度：拟支持 1 项，市级财政资助不超过 500 万元。
+项目三：城市道路桥梁健康监测系统研发
+1.拟解决问题：针对桥梁结构病害发现不及时等问题，研究多传感器融合的结构健康监测技术，建设桥梁健康监测系统。
+2.考核指标：接入桥梁≥50 座，病害识别准确率≥90%，预警响应时间≤5 min；授权发明专利≥5 项，培养博士≥3 人。
+3.实施周期：不超过 3 年。
+4.资助强度：拟支持 1 项，市级财政资助不超过 600 万元。
+"""
+
+
+@pytest.mark.integration
+def test_the_real_model_answers_other_words_and_abstains_on_near_misses(real_model: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag.encoder import load_encoder
+    from rag.engine import Engine
+    from rag.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "2031-city-guide.txt").write_text(GUIDE, encoding="utf-8")
+    settings = Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data",
+                                 embed_model=real_model)
+    e = Engine.open(settings, encoder=load_encoder(real_model, settings.embed_quantize))
+    assert e.semantic is not None
+    # The machines must be sold: 卖出去几台 is 销售≥200 台 (no word of the question is in it).
+    a = e.ask("项目二那些机器人最后得卖出去几台？")
+    assert a.answered and "销售≥200 台" in a.answer and a.citations[0].project == "项目二"
+    # A project described by what it does, and a metric named in other words.
+    a = e.ask("帮养老院看护老人的那个项目，机器人充一次电要能连续工作几个小时？")
+    assert a.answered and "续航时间≥8 小时" in a.answer
+    # A near miss stays a near miss: project 2 trains no PhDs, whatever metric sounds closest.
+    a = e.ask("项目二的陪护机器人项目要培养几个博士？")
+    assert not a.answered and "博士" in a.note
