@@ -375,7 +375,7 @@ class Engine:
         keys, unknown = self._projects(q, scope)
         described, asked = split_description(q.norm)
         if keys and described and not q.cross:
-            # 用低轨卫星帮北斗增强定位的那个项目，发明专利要几项: the description chose the project;
+            # 帮养老院看护老人的那个项目，发明专利要几项: the description chose the project;
             # only what follows it is asked of the project's text.
             rest = self._understand(asked)
             content = rest.content

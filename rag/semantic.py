@@ -1,13 +1,13 @@
 """Dense similarity with calibrated margins: a metric named in other words, a project by what it does.
 
 The lexical path answers when the question's words are in a clause. When they are not (处理器要多少
-核 for CPU≥15000 核, 讲几种语言 for 语种≥6), the metric groups of the project (a clause's comma
+核 for 处理器≥100 核, 充一次电能干多久 for 续航时间≥8 小时), the metric groups of the project (a clause's comma
 parts, each with its number; embedded at build time) are scored by the question's asking part:
 lexical coverage plus a weight times the group's dense similarity as a z-score within the project
 (e5 similarities crowd between 0.8 and 0.95, so only their spread within one project says
 anything). The best group answers only when its z-score clears a floor and its score leads the
 runner-up by a margin; otherwise the engine abstains as before. A project described by what it does
-(给政府部门建算法资源库的那个项目) is found the same way among the projects' title + problem texts.
+(帮养老院看护老人的那个项目) is found the same way among the projects' title + problem texts.
 The calibration (scores of correct, wrong and near-miss picks) is in docs/precision.md.
 """
 
@@ -25,8 +25,8 @@ from rag.query import PROJECT_PATTERNS, Query
 from rag.roles import PROBLEM
 from rag.types import Chunk
 
-# 给政府部门建算法资源库…的那个项目，要服务多少家: the part before 那个项目 describes the project; the
-# part after it is what is asked. 金融大模型那个语音识别: a short name before a bare 那个 does too
+# 帮养老院看护老人…的那个项目，要服务多少家: the part before 那个项目 describes the project; the
+# part after it is what is asked. 养老机器人那个语音交互: a short name before a bare 那个 does too
 # (but 嘴型和声音要对得上，这个有没有指标 is a pronoun, not a project).
 DESCRIBED = (re.compile(r"^(.{2,}?)的?(?:那|这)一?个(?:项目|课题)\s*[,，:：]?\s*"),
              re.compile(r"^([^,，。;；:：?？!！\s]{2,12}?)的?那个\s*"))
@@ -166,7 +166,7 @@ class Semantic:
         score = cov + self.cal.dense_weight * z
         m = _ASKED_MEASURE.search(ask)
         unit = next((u for u in MEASURES if m and m.group(1) in u), "")
-        # … counted in the unit asked: 多少辆清扫车 is not answered by 清洁装备≥3 类, and 几天 by the
+        # … counted in the unit asked: 多少辆巡检车 is not answered by 巡检装备≥3 类, and 几天 by the
         # group in days when it is close enough (z), however many words other groups share.
         allowed = [k for k, j in enumerate(rows) if not unit or any(ch in self._text(j) for ch in unit)]
         if not allowed:
