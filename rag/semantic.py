@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import Evidence, metric_groups
+from rag.coverage import TARGET_ASK
 from rag.normalize import normalize
 from rag.query import PROJECT_PATTERNS, Query
 from rag.roles import PROBLEM
@@ -35,6 +36,10 @@ DESCRIBED = (re.compile(r"^(.{2,}?)的?(?:那|这)一?个(?:项目|课题)\s*[,�
 MEASURES = ("件", "台", "辆", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "天", "人名位")
 _ASKED_MEASURE = re.compile(r"(?:几|多少)([\u4e00-\u9fff])")
 _DIGIT = re.compile(r"\d")
+# What a metric group can answer: a value or amount (多少, 几, 多久), or whether something is required,
+# allowed or what follows (是不是, 能不能, 会怎样). "Which one" (哪家的卫星星座, 哪个区) asks for a name
+# the targets do not hold: no answer by meaning.
+ASKS_VALUE = re.compile(TARGET_ASK.pattern + r"|能不能|能否|可不可以|可否|行不行|会怎样|会咋样|怎么办|什么后果")
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,8 @@ class Semantic:
 
     def best_metric(self, project: tuple[str, int], ask: str, ev: Evidence, wants_number: bool) -> Pick | None:
         """Return the project's metric group that answers `ask` with a clear lead, or None (abstain)."""
+        if not ASKS_VALUE.search(ask):
+            return None
         rows = self._by_project.get(project, [])
         if wants_number:
             # A "how many" question is answered by a group that holds a number …

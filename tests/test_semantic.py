@@ -56,23 +56,23 @@ def test_a_group_that_stands_out_answers() -> None:
 def test_two_groups_alike_abstain_on_the_margin() -> None:
     groups = np.stack([_unit(i) for i in range(5)])
     both = (_unit(0) + _unit(1)) / np.sqrt(2)  # as close to CPU as to storage
-    assert _semantic(both, groups).best_metric(("d", 1), "服务器配置", NO_WORDS, wants_number=True) is None
+    assert _semantic(both, groups).best_metric(("d", 1), "服务器配置要多少", NO_WORDS, wants_number=True) is None
 
 
 def test_a_weak_lead_abstains_on_the_floor() -> None:
     # Similarities falling evenly (0.30, 0.29, …): the best stands only 1.4 deviations above the mean.
     sims = [0.30, 0.29, 0.28, 0.27, 0.26]
     groups = np.stack([a * _unit(0) + np.sqrt(1 - a * a) * _unit(i + 1) for i, a in enumerate(sims)])
-    assert _semantic(_unit(0), groups, margin=0.0).best_metric(("d", 1), "x", NO_WORDS, wants_number=False) is None
+    assert _semantic(_unit(0), groups, margin=0.0).best_metric(("d", 1), "要多少", NO_WORDS, wants_number=False) is None
     loose = _semantic(_unit(0), groups, margin=0.0, min_z=1.0)
-    pick = loose.best_metric(("d", 1), "x", NO_WORDS, wants_number=False)
+    pick = loose.best_metric(("d", 1), "要多少", NO_WORDS, wants_number=False)
     assert pick is not None and TEXT[pick.start : pick.end] == "CPU≥15000 核"
 
 
 def test_a_number_question_only_takes_groups_with_a_number() -> None:
     groups = np.stack([_unit(i) for i in range(5)])
     sem = _semantic(_unit(4), groups, min_candidates=3)  # closest to 成果开放共享, which has no number
-    pick = sem.best_metric(("d", 1), "数据给谁用", NO_WORDS, wants_number=False)
+    pick = sem.best_metric(("d", 1), "数据是不是要给别人用", NO_WORDS, wants_number=False)
     assert pick is not None and TEXT[pick.start : pick.end] == "成果开放共享"
     assert sem.best_metric(("d", 1), "几个", NO_WORDS, wants_number=True) is None
 
@@ -81,16 +81,23 @@ def test_words_found_add_to_meaning() -> None:
     groups = np.stack([_unit(i) for i in range(5)])
     both = (_unit(0) + _unit(1)) / np.sqrt(2)
     words = Evidence(["存储"], [1.0])  # the tie on meaning is broken by a word the group holds
-    assert _semantic(both, groups, min_z=1.0).best_metric(("d", 1), "存储", NO_WORDS, wants_number=False) is None
-    pick = _semantic(both, groups, min_z=1.0).best_metric(("d", 1), "存储", words, wants_number=False)
+    assert _semantic(both, groups, min_z=1.0).best_metric(("d", 1), "存储要多少", NO_WORDS, wants_number=False) is None
+    pick = _semantic(both, groups, min_z=1.0).best_metric(("d", 1), "存储要多少", words, wants_number=False)
     assert pick is not None and TEXT[pick.start : pick.end] == "存储≥20 PB"
 
 
 def test_an_unknown_project_or_too_few_groups_abstain() -> None:
     groups = np.stack([_unit(i) for i in range(5)])
     sem = _semantic(_unit(2), groups, min_candidates=6)
-    assert sem.best_metric(("d", 1), "x", NO_WORDS, wants_number=False) is None
+    assert sem.best_metric(("d", 1), "要多少", NO_WORDS, wants_number=False) is None
     assert sem.best_metric(("d", 9), "x", NO_WORDS, wants_number=False) is None
+
+
+def test_only_a_value_or_yes_no_ask_is_answered_by_meaning() -> None:
+    groups = np.stack([_unit(i) for i in range(5)])
+    sem = _semantic(_unit(2), groups)
+    assert sem.best_metric(("d", 1), "用哪家的语音引擎", NO_WORDS, wants_number=False) is None  # a name
+    assert sem.best_metric(("d", 1), "语音能不能听懂外语", NO_WORDS, wants_number=False) is not None
 
 
 def test_project_by_content_needs_a_margin() -> None:
