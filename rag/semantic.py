@@ -37,7 +37,7 @@ MEASURES = ("件", "台", "辆", "条", "张", "套", "批", "座", "款", "份"
 _ASKED_MEASURE = re.compile(r"(?:几|多少)([\u4e00-\u9fff])")
 _DIGIT = re.compile(r"\d")
 # What a metric group can answer: a value or amount (多少, 几, 多久), or whether something is required,
-# allowed or what follows (是不是, 能不能, 会怎样). "Which one" (哪家的卫星星座, 哪个区) asks for a name
+# allowed or what follows (是不是, 能不能, 会怎样). "Which one" (用哪家的引擎, 放在哪个区) asks for a name
 # the targets do not hold: no answer by meaning.
 ASKS_VALUE = re.compile(TARGET_ASK.pattern + r"|能不能|能否|可不可以|可否|行不行|会怎样|会咋样|怎么办|什么后果")
 
