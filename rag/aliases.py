@@ -13,7 +13,10 @@ optional and written by help-desk staff; its format is documented in docs/guides
 
 from __future__ import annotations
 
+import os
+import time
 import tomllib
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,3 +67,32 @@ def load_aliases(path: Path) -> Aliases:
                 raise ValueError(f"{path.name}: [{name}] {k!r} must map to a non-empty word")
             getattr(out, name)[normalize(k).strip()] = normalize(v).strip()
     return out
+
+
+def install_aliases(guide: Path, data: bytes, keep_dir: Path) -> tuple[Path, Path | None]:
+    """Write `data` as the guide's aliases file (atomically), keeping the file it replaces in
+    `keep_dir`; return the file written and the kept copy (None when there was none)."""
+    dest = aliases_path(guide)
+    kept = None
+    if dest.exists():
+        keep_dir.mkdir(parents=True, exist_ok=True)
+        kept = keep_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{dest.name}"
+        kept.write_bytes(dest.read_bytes())
+    _write_atomic(dest, data)
+    return dest, kept
+
+
+def restore_aliases(dest: Path, kept: Path | None) -> None:
+    """Undo `install_aliases`: the kept file back in place, or no aliases file if there was none."""
+    if kept is not None:
+        _write_atomic(dest, kept.read_bytes())
+    else:
+        dest.unlink(missing_ok=True)
+
+
+def _write_atomic(dest: Path, data: bytes) -> None:
+    """Write under a hidden temporary name, then rename: a reader never sees half a file."""
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:6]}.tmp")
+    tmp.write_bytes(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, dest)

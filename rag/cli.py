@@ -123,6 +123,33 @@ def add(file: Path) -> None:
 
 @main.command()
 @click.argument("doc")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def aliases(doc: str, file: Path) -> None:
+    """Check FILE and make it guide DOC's aliases file (the old one is kept in the data folder)."""
+    from rag.aliases import install_aliases
+    from rag.aliases_check import check_aliases
+    from rag.ingest import find_guide, load_document
+
+    s = _settings()
+    try:
+        guide = find_guide(doc, s.corpus_dir)
+        parsed = load_document(guide)
+    except ValueError as e:
+        raise _fail(e) from e
+    result = check_aliases(file.read_bytes(), [p.title for p in parsed.projects], parsed.text)
+    for p in result.warnings:
+        click.echo(f"{file}:{p.line}: warning: {p.message}", err=True)
+    if not result.ok:
+        for p in result.errors:
+            click.echo(f"{file}:{p.line}: {p.message}", err=True)
+        raise click.ClickException(f"{file}: {len(result.errors)} error(s); nothing changed")
+    dest, kept = install_aliases(guide, file.read_bytes(), s.data_dir / "removed")
+    click.echo(f"{dest.name}: {len(result.topics)} topic(s), {len(result.terms)} term(s)"
+               + (f" (previous file kept at {kept})" if kept else "") + "; run `rag build` to use it")
+
+
+@main.command()
+@click.argument("doc")
 def remove(doc: str) -> None:
     """Take guide DOC (its file stem) out of corpus/; the file is kept in the data folder."""
     from rag.ingest import remove_file
@@ -238,8 +265,26 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--quick", is_flag=True, help="Smaller run (CI smoke): fewer questions, 1x and 10x only, short HTTP.")
 @click.option("--adversarial", "hostile", type=click.IntRange(min=1), default=None, is_flag=False, flag_value=1000,
               help="Only answer N hostile questions (default 1000) warm; report p50, p99 and the slowest.")
-def bench(out: Path, quick: bool, hostile: int | None) -> None:
+@click.option("--warm", "warm_only", is_flag=True,
+              help="Only warm answers with every guide of the corpus loaded vs the bare embedding, repeated.")
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="With --warm: the guides to load (default RAG_CORPUS_DIR).")
+@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True, help="With --warm: passes.")
+@click.option("--torch-threads", type=click.IntRange(min=1), default=None,
+              help="With --warm: torch threads (1 = as each `rag serve --workers 2` worker; default torch's).")
+def bench(out: Path, quick: bool, hostile: int | None, warm_only: bool, corpus: Path | None, repeat: int,
+          torch_threads: int | None) -> None:
     """Measure cold start, warm latency by stage, scale and HTTP throughput; write a JSON report."""
+    if warm_only:
+        from rag.bench.guides import run_guides, summary
+
+        rep = run_guides(corpus or _settings().corpus_dir, 100 if quick else 600, repeat, echo=click.echo,
+                         threads=torch_threads)
+        out = Path("bench/warm-guides.json") if out == Path("bench/report.json") else out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        click.echo(f"{summary(rep)}\nreport: {out}")
+        return
     if hostile:
         from rag.bench.adversarial import run_adversarial, write
 

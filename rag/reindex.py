@@ -47,7 +47,7 @@ class Job:
     """One add or remove and the rebuild after it."""
 
     id: str
-    action: str  # "add" | "remove"
+    action: str  # "add" | "remove" | "aliases"
     doc: str
     name: str  # the file added or removed
     state: str = "running"  # "running" | "done" | "failed"
@@ -114,6 +114,26 @@ class Reindexer:
 
         return self._start("remove", path, change, current, install, lambda: None)
 
+    def set_aliases(self, doc: str, staged: Path, current: Engine, install: Callable[[Engine], None],
+                    on_success: Callable[[], None] = lambda: None) -> Job:
+        """Install a checked aliases file as guide `doc`'s and rebuild; the file it replaces is kept
+        under data/removed. Raise IngestError (unknown guide), ValueError (a bad file), or Busy."""
+        from rag.aliases import aliases_path, install_aliases, restore_aliases
+        from rag.aliases_check import check_aliases
+
+        guide = find_guide(doc, self.settings.corpus_dir)
+        data = staged.read_bytes()
+        bad = check_aliases(data).errors
+        if bad:
+            raise ValueError(f"{staged.name}: line {bad[0].line}: {bad[0].message}")
+        dest = aliases_path(guide)
+
+        def change() -> Callable[[], None]:
+            _, kept = install_aliases(guide, data, self.settings.data_dir / "removed")
+            return lambda: restore_aliases(dest, kept)
+
+        return self._start("aliases", guide, change, current, install, on_success, name=dest.name)
+
     def job(self, job_id: str) -> Job | None:
         """Return a job's state, or None; a job left running by a process that died is failed."""
         if not JOB_RE.fullmatch(job_id):
@@ -157,14 +177,14 @@ class Reindexer:
         return fd
 
     def _start(self, action: str, path: Path, change: Callable[[], Callable[[], None]], current: Engine,
-               install: Callable[[Engine], None], on_success: Callable[[], None]) -> Job:
+               install: Callable[[Engine], None], on_success: Callable[[], None], name: str = "") -> Job:
         fd = self._lock()
         try:
             undo = change()  # refusals (a conflicting id, an unreadable file) raise here, nothing started
         except BaseException:
             os.close(fd)
             raise
-        job = Job(uuid.uuid4().hex[:12], action, doc_id_for(path), path.name, started_at=_now())
+        job = Job(uuid.uuid4().hex[:12], action, doc_id_for(path), name or path.name, started_at=_now())
         self._write(job)
         thread = threading.Thread(target=self._run, args=(job, fd, undo, current, install, on_success),
                                   name=f"reindex-{job.id}", daemon=True)

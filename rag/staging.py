@@ -112,6 +112,23 @@ def stage(uploads: Path, name: str, data: bytes, max_bytes: int) -> str:
     return token
 
 
+def stage_aliases(uploads: Path, doc: str, data: bytes, max_bytes: int) -> str:
+    """Keep an aliases file uploaded for guide `doc` (checked at preview, not here); return its token."""
+    if len(data) > max_bytes:
+        raise UploadError(f"文件过大：最多 {max_bytes // 1024} KB (file over {max_bytes} bytes)", 413)
+    if not data.strip():
+        raise UploadError("文件是空的 (the file is empty)")
+    token = uuid.uuid4().hex
+    folder = uploads / token
+    folder.mkdir(parents=True)
+    name = f"{doc}.aliases.toml"
+    (folder / name).write_bytes(data)
+    meta = {"name": name, "doc": doc, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+            "uploaded_at": time.strftime("%Y-%m-%d %H:%M:%S")}
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
+    return token
+
+
 def staged_file(uploads: Path, token: str) -> tuple[Path, dict]:
     """Return a staged upload's file and metadata; KeyError if there is none."""
     if not TOKEN_RE.fullmatch(token):

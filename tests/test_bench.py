@@ -96,3 +96,30 @@ def test_bench_without_the_extra_names_it_and_exits_nonzero(tmp_path: Path, monk
 def test_bench_extra_present_here() -> None:
     # The dev install carries the extra's modules; the refusal above is then never shown.
     assert missing() == []
+
+
+def test_guide_questions_span_every_loaded_guide() -> None:
+    from rag.bench.guides import guide_questions
+
+    docs = ["2023-chongqing-ai-major-projects-batch1", "2024-chongqing-biomedicine-major-projects",
+            "2025-chongqing-smart-manufacturing-batch2"]
+    qs = guide_questions(docs, 300)
+    assert len(qs) == 300 == len(set(qs))
+    scopes = {d for _, d in qs[:60]}
+    assert set(docs[1:]) <= scopes and None in scopes  # each guide's own set, scoped as written, early on
+    assert all(d is None or d in docs for _, d in qs)
+    # A guide not loaded contributes nothing, and its scope never leaks in.
+    assert all(d != docs[2] for _, d in guide_questions(docs[:2], 300))
+
+
+def test_warm_guides_report_and_summary() -> None:
+    from rag.bench.guides import GuidesReport, WarmRun, summary
+
+    r = GuidesReport(["a", "b", "c"], 144, 600, 5.0, 1)
+    for ratio in (1.4, 1.1, 1.2):
+        r.runs.append(WarmRun(10 * ratio, 20.0, 10.0, ratio, {"embed": 10.0}, 1.0, 11.0, 10.0, 1.1))
+    assert r.median_ratio == 1.2
+    d = r.to_dict()
+    assert d["median_p50_over_floor"] == 1.2 and d["median_floor_p50_ms"] == 10.0 and len(d["runs"]) == 3
+    assert d["median_cpu_p50_over_floor"] == 1.1
+    assert "median ratio 1.2" in summary(r) and summary(r).count("pass ") == 3

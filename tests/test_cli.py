@@ -145,3 +145,26 @@ def test_eval_writes_report_and_gates(run, tmp_path: Path) -> None:
     limits.write_text(json.dumps({"bm25_only": {"answer_correct": 1.01}}))
     r = run("eval", str(qs), "--report", str(tmp_path / "r.json"), "--thresholds", str(limits))
     assert r.exit_code != 0 and "FAIL" in r.output
+
+
+@pytest.mark.parametrize("name", ["2025-chongqing-smart-manufacturing-batch2.docx",
+                                  "2024-chongqing-digital-economy-batch2.pdf"])
+def test_add_build_ask_a_docx_or_pdf_guide_end_to_end(run, tmp_path: Path, name: str) -> None:
+    """A hidden guide's path: `rag add FILE`, `rag build`, `rag ask --json --batch FILE --doc DOC`."""
+    guides = Path(__file__).resolve().parents[1] / "eval" / "guides"
+    path = guides / name
+    assert run("add", str(path)).exit_code == 0
+    r = run("build")
+    assert r.exit_code == 0 and "from 2 guide(s)" in r.output
+    doc = path.stem
+    items = [json.loads(x) for x in (guides / f"{doc}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    items = [i for i in items if i.get("doc") == doc and i["answerable"] and i.get("kind") == "section"]
+    qs = tmp_path / "qs.txt"
+    qs.write_text("".join(i["q"] + "\n" for i in items), encoding="utf-8")
+    r = run("ask", "--json", "--batch", str(qs), "--doc", doc)
+    answers = [json.loads(x) for x in r.stdout.splitlines()]
+    assert r.exit_code == 0 and len(answers) == len(items) >= 5
+    assert all(c["doc"] == doc for a in answers for c in a["citations"])
+    right = [a["answered"] and a["citations"][0]["project"] in i["project"] and a["citations"][0]["section"] == i["section"]
+             and all(w in a["answer"] for w in i["contains"]) for a, i in zip(answers, items, strict=True)]
+    assert sum(right) / len(right) >= 0.8, [i["q"] for i, ok in zip(items, right, strict=True) if not ok]

@@ -38,7 +38,7 @@ async def ask(body: AskIn, request: Request) -> JSONResponse:
     except ValueError as e:
         return error(422, str(e))
     # Written now, or queued while the database is away (web/store/questionlog.py): never a 5xx.
-    answer_id = log_of(request).record(ans, body.previous, client_of(request))
+    answer_id = log_of(request).record(ans, body.previous, client_of(request), body.doc or None)
     if answer_id is None:
         # The answer is still good; feedback on it is what cannot be kept, and the reply says so.
         return JSONResponse(ans.to_dict() | {"id": None, "warning": "问题未能记录，无法对此回答反馈 "

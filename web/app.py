@@ -54,7 +54,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     if settings.trusted_proxies:  # outermost: the guards see the client the proxy names
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
-    from web import api, guides, pages, staff, staff_guides
+    from web import api, guides, pages, staff, staff_aliases, staff_guides
 
     api.install_error_handlers(app)
     install_error_handlers(app)
@@ -62,6 +62,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.include_router(pages.router)
     app.include_router(staff.router)
     app.include_router(staff_guides.router)
+    app.include_router(staff_aliases.router)
     app.include_router(guides.router)
     return app
 

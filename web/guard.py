@@ -3,6 +3,7 @@ cross-site refusal, relative redirects and no caching of staff pages."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rag.aliases_check import MAX_ALIASES_BYTES
 from rag.settings import Settings
 from web.csrf import cross_site
 from web.limits import RateLimiter
@@ -26,6 +28,7 @@ LIMITED = ("/api/ask", "/api/search", "/fragment/answer")
 # Staff upload a guide here (multipart); the form's boundaries and fields add a little to the file.
 UPLOAD_PATH = "/staff/guides/upload"
 UPLOAD_OVERHEAD = 16 * 1024
+ALIASES_UPLOAD = re.compile(r"/staff/guides/aliases/[^/]+/upload")
 
 
 def _answers(request: Request) -> bool:
@@ -66,6 +69,8 @@ class Guards:
                 limit *= FORM_FACTOR
             elif request.url.path == UPLOAD_PATH:
                 limit = self.settings.max_upload_bytes + UPLOAD_OVERHEAD
+            elif ALIASES_UPLOAD.fullmatch(request.url.path):
+                limit = MAX_ALIASES_BYTES + UPLOAD_OVERHEAD
             size = request.headers.get("content-length")
             body = None
             if size is None or (size.isdigit() and int(size) <= limit):

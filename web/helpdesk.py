@@ -3,7 +3,7 @@ times in the configured zone (the store keeps UTC), and the date filter's bounds
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,8 @@ class Logged:
     answer: str  # the guide's words; empty when unanswered
     citation: str  # 项目四 · 资助强度
     took_ms: float = 0.0
+    scope: str = ""  # the guide asked of (the picker's choice), '' for all guides
+    sources: list[str] = field(default_factory=list)  # the guides the answer cites, first cited first
 
 
 def local(t: datetime | None, tz: ZoneInfo) -> str:
@@ -39,7 +41,8 @@ def logged(row: dict, tz: ZoneInfo) -> Logged:
     return Logged(local(row.get("asked_at"), tz), question, row.get("previous") or "",
                   understood if understood != question else "", answered,
                   (row.get("answer_text") or "") if answered else "", (row.get("citation") or "") if answered else "",
-                  float(row.get("took_ms") or 0))
+                  float(row.get("took_ms") or 0), row.get("scope_doc") or "",
+                  [d for d in (row.get("answer_docs") or "").split(",") if d])
 
 
 def bounds(start: str | None, end: str | None, tz: ZoneInfo) -> tuple[datetime | None, datetime | None, str, str]:

@@ -40,7 +40,7 @@ def _answer(request: Request, question: str, previous: str | None, known_id: str
     answer_id = known_id
     if not known_id:
         # None only when the question could not even be queued: the answer shows without feedback buttons.
-        answer_id = log_of(request).record(ans, previous or None, client_of(request))
+        answer_id = log_of(request).record(ans, previous or None, client_of(request), doc or None)
     # With several guides loaded and none chosen, each citation names its guide.
     return card(ans, engine.documents, previous, answer_id, doc) | {"doc": doc, "many": len(engine.documents) > 1}
 

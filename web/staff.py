@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from rag.errors import StoreError
 from rag.settings import zone
-from web.app_state import store_of, templates_of
+from web.app_state import engine_of, store_of, templates_of
 from web.csvsafe import write_csv
 from web.helpdesk import bounds, local, logged, offset_minutes
 from web.session import check as _check
@@ -42,6 +42,22 @@ def _filters(request: Request) -> tuple[ZoneInfo, datetime | None, datetime | No
     return (tz, *bounds(request.query_params.get("from"), request.query_params.get("to"), tz))
 
 
+def _guide(request: Request) -> str:
+    """Return the guide filter (`?guide=` a guide id, '' for all); ValueError when it is malformed.
+
+    A guide no longer loaded is still a valid filter: its questions stay in the log after removal.
+    """
+    guide = request.query_params.get("guide", "").strip()
+    if len(guide) > 200 or "," in guide:
+        raise ValueError("指南筛选无效")
+    return guide
+
+
+def _titles(request: Request) -> dict[str, str]:
+    """Return each loaded guide's title by id (a removed guide shows by its id)."""
+    return {d: doc.title for d, doc in engine_of(request).documents.items()}
+
+
 @router.get("/staff")
 def staff(request: Request, n: int = 50) -> Response:
     """Recent, unanswered (grouped) and 👎 questions with the answer given, counts by day."""
@@ -52,12 +68,13 @@ def staff(request: Request, n: int = 50) -> Response:
     store = store_of(request)
     try:
         tz, since, until, start, end = _filters(request)
+        guide = _guide(request)
     except ValueError as e:
-        return _page(request, 400, "日期无效", str(e))
+        return _page(request, 400, "筛选无效", str(e))
     try:
-        recent = store.recent(n, since, until)
-        unanswered = store.unanswered_grouped(n, since, until)
-        downvotes = store.downvotes(n, since, until)
+        recent = store.recent(n, since, until, guide)
+        unanswered = store.unanswered_grouped(n, since, until, guide)
+        downvotes = store.downvotes(n, since, until, guide)
         ctx = {
             "recent": [logged(r, tz) for r in recent],
             "unanswered": [(r["times"], r["question"], local(r["last_asked"], tz)) for r in unanswered],
@@ -65,7 +82,7 @@ def staff(request: Request, n: int = 50) -> Response:
             "days": store.counts_by_day(30, utc_offset_minutes=offset_minutes(tz)),
             "total": store.count("questions"), "n": n, "more": n < MAX_ROWS,
             "full": {"recent": len(recent) == n, "unanswered": len(unanswered) == n, "down": len(downvotes) == n},
-            "start": start, "end": end, "zone": tz.key,
+            "start": start, "end": end, "zone": tz.key, "guide": guide, "titles": _titles(request),
             "local": lambda t: local(t, tz),
         }
     except StoreError as e:
@@ -84,16 +101,25 @@ def export(request: Request) -> Response:
         return denied
     try:
         tz, since, until, _, _ = _filters(request)
+        guide = _guide(request)
     except ValueError as e:
-        return _page(request, 400, "日期无效", str(e))
+        return _page(request, 400, "筛选无效", str(e))
     try:
-        rows = store_of(request).export_rows(since, until)
+        rows = store_of(request).export_rows(since, until, guide)
     except StoreError as e:
         return _page(request, 503, "数据库不可用", str(e))
     # Times in the staff zone (RAG_TIMEZONE), as on the page.
+    # scope_doc: the guide the question was asked of ('' = all guides); answer_docs: the guides the
+    # answer cites, ';'-separated; *_title: their titles as loaded now (a removed guide: its id).
     cols = ["asked_at", "question", "previous", "answered", "took_ms", "vote", "comment", "feedback_at",
-            "answer_id", "answer_text", "citation", "understood", "doc"]
-    rows = [r | {"asked_at": local(r["asked_at"], tz), "feedback_at": local(r["feedback_at"], tz)} for r in rows]
+            "answer_id", "answer_text", "citation", "understood", "doc", "scope_doc", "scope_title",
+            "answer_docs", "answer_titles"]
+    titles = _titles(request)
+    docs = [[d for d in (r.get("answer_docs") or "").split(",") if d] for r in rows]
+    rows = [r | {"asked_at": local(r["asked_at"], tz), "feedback_at": local(r["feedback_at"], tz),
+                 "scope_title": titles.get(r["scope_doc"], r["scope_doc"]) if r.get("scope_doc") else "",
+                 "answer_docs": ";".join(ds), "answer_titles": ";".join(titles.get(d, d) for d in ds)}
+            for r, ds in zip(rows, docs, strict=True)]
     # A BOM so spreadsheet programs read the Chinese text as UTF-8.
     return Response("\ufeff" + write_csv(cols, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="guideqa-questions.csv"'})

@@ -43,6 +43,7 @@ def guides(request: Request) -> Response:
     loaded = [{"id": d.id, "title": d.title, "projects": len(d.projects), "file": files.get(d.id, "")}
               for d in engine.documents.values()]
     ctx = {"loaded": loaded, "pending": staging.pending(_uploads(request)), "jobs": _reindexer(request).recent(),
+           "pending_aliases": staging.pending(request.app.state.settings.data_dir / "alias-uploads"),
            "max_mb": request.app.state.settings.max_upload_bytes // (1024 * 1024),
            "unindexed": sorted(set(files) - set(engine.documents))}
     return templates_of(request).TemplateResponse(request, "staff_guides.html", ctx)

@@ -329,3 +329,75 @@ def test_restarted_server_fails_clearly_then_reconnects(pg_cluster, pg_url: str)
         assert store.downvotes()[0]["comment"] == "数据库回来了" and store.count("feedback") == 1
     finally:
         store.close()
+
+
+def _cited(question: str, *docs: str) -> Answer:
+    cites = [Citation(d, "项目一", "标题", "支持强度", "不超过 500 万元", 0, 9, 1.0, 0, 9, doc_title=d.upper())
+             for d in docs]
+    return Answer(question, bool(docs), "不超过 500 万元" if docs else "", cites, took_ms=2.0)
+
+
+def test_guide_asked_of_and_answered_from_are_logged_and_filter(opener: Callable[[], Store]) -> None:
+    store = opener()
+    a = store.log_answer(_cited("项目一支持强度", "agri", "mfg", "agri"), None, "10.0.0.1", scope_doc=None)
+    b = store.log_answer(_cited("申报截止时间"), None, "10.0.0.1", scope_doc="mfg")  # scoped, unanswered
+    c = store.log_answer(_cited("项目一支持强度", "mfg"), None, "10.0.0.1", scope_doc="mfg")
+    store.log_answer(_cited("项目一支持强度", "bio"), None, "10.0.0.1")
+    rows = {r["id"]: r for r in store.recent(10)}
+    assert (rows[a]["scope_doc"], rows[a]["answer_docs"]) == ("", "agri,mfg")  # first cited first, once each
+    assert (rows[b]["scope_doc"], rows[b]["answer_docs"]) == ("mfg", "")
+    assert (rows[c]["scope_doc"], rows[c]["answer_docs"]) == ("mfg", "mfg")
+    assert {r["id"] for r in store.recent(10, guide="mfg")} == {a, b, c}
+    assert {r["id"] for r in store.recent(10, guide="agri")} == {a}
+    assert store.recent(10, guide="mf") == [] and store.recent(10, guide="%") == []  # whole ids, no wildcards
+    assert [g["question"] for g in store.unanswered_grouped(10, guide="mfg")] == ["申报截止时间"]
+    assert store.unanswered_grouped(10, guide="agri") == []
+    store.add_feedback(a, "down", "不对", "10.0.0.1")
+    assert [r["answer_docs"] for r in store.downvotes(10, guide="agri")] == ["agri,mfg"]
+    assert store.downvotes(10, guide="bio") == []
+    assert {r["answer_id"] for r in store.export_rows(guide="mfg")} == {a, b, c}
+    assert {(r["scope_doc"], r["answer_docs"]) for r in store.export_rows(guide="bio")} == {("", "bio")}
+
+
+def test_version_2_database_gains_the_guides_of_its_answers(request: pytest.FixtureRequest, tmp_path: Path,
+                                                            backend: str) -> None:
+    """Rows written before version 3 keep their answers; answer_docs is filled from their citations."""
+    legacy = _cited("项目一支持强度", "mfg", "agri", "mfg").to_json()
+    now = datetime(2026, 11, 30, 1, 30, tzinfo=UTC)
+    if backend == "sqlite":
+        from web.store.migrations import VERSION_TABLE
+
+        db = sqlite3.connect(tmp_path / "guideqa.sqlite3", isolation_level=None)
+        db.execute(VERSION_TABLE)
+        for v in (1, 2):
+            for sql in SQLITE[v]:
+                db.execute(sql)
+            db.execute("INSERT INTO schema_version VALUES (?, ?)", (v, "2026-11-30 00:00:00"))
+        db.execute("INSERT INTO questions (id, asked_at, question, answered, answer_json, took_ms, client, doc)"
+                   " VALUES ('q1', '2026-11-30 01:30:00.000000', '项目一支持强度', 1, ?, 2.0, 'x', 'mfg')", (legacy,))
+        db.close()
+        store: Store = SqliteStore(tmp_path)
+    else:
+        import psycopg
+
+        from web.store.migrations import VERSION_TABLE
+
+        url = request.getfixturevalue("pg_url")
+        with psycopg.connect(url) as conn:
+            conn.execute(VERSION_TABLE)
+            for v in (1, 2):
+                for sql in POSTGRES[v]:
+                    conn.execute(sql)
+                conn.execute("INSERT INTO schema_version VALUES (%s, %s)", (v, "2026-11-30"))
+            conn.execute("INSERT INTO questions (id, asked_at, question, answered, answer_json, took_ms, client, doc)"
+                         " VALUES ('q1', %s, '项目一支持强度', true, %s, 2.0, 'x', 'mfg')", (now, legacy))
+        from web.store.postgres import PostgresStore
+
+        store = PostgresStore(url)
+    try:
+        row = store.recent(1)[0]
+        assert (row["scope_doc"], row["answer_docs"], row["doc"]) == ("", "mfg,agri", "mfg")
+        assert _versions(store) == list(range(1, LATEST + 1)) and LATEST >= 3
+        assert [r["id"] for r in store.recent(5, guide="agri")] == ["q1"]
+    finally:
+        store.close()

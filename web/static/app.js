@@ -315,10 +315,14 @@
         if (j.state === "running") {
           status.textContent = "正在" + j.stage_label + (j.total ? "（" + j.done + "/" + j.total + "）" : "") + "…当前索引照常回答。";
         } else {
-          const add = j.action === "add";
+          const said = {
+            add: ["指南已加入", "，上传的文件仍在待确认列表中"],
+            remove: ["指南已移除", "，指南文件已放回"],
+            aliases: ["新的别名已生效", "，原来的别名文件已放回，上传的文件仍在待确认列表中"]
+          }[j.action] || ["", ""];
           status.textContent = j.state === "done"
-            ? "完成：新索引已启用，" + (add ? "指南已加入" : "指南已移除") + "。"
-            : "失败：" + j.message + "。指南库已恢复原状" + (add ? "，上传的文件仍在待确认列表中" : "，指南文件已放回") + "；当前索引照常回答。";
+            ? "完成：新索引已启用，" + said[0] + "。"
+            : "失败：" + j.message + "。指南库已恢复原状" + said[1] + "；当前索引照常回答。";
           job.dataset.state = j.state;
           const refresh = document.getElementById("job-refresh");
           if (refresh) { refresh.hidden = true; }

@@ -55,15 +55,19 @@ class QuestionRecord:
     citation: str  # the first citation's label, e.g. '项目四 · 资助强度'
     understood: str  # the question as the engine understood it (a follow-up merged)
     doc: str  # the cited (or asked-about) guide, '' when none
+    scope_doc: str = ""  # the guide the question was asked of (the picker's `doc`), '' for all guides
+    answer_docs: str = ""  # every guide the answer cites, first cited first, joined by ','
 
     @classmethod
     def of(cls, answer: Answer, previous: str | None = None, client: str = "",
-           answer_id: str | None = None) -> QuestionRecord:
-        """Return the record of an answer just given."""
+           answer_id: str | None = None, scope_doc: str | None = None) -> QuestionRecord:
+        """Return the record of an answer just given (asked of guide `scope_doc`, if any)."""
         first = answer.citations[0] if answer.citations else None
+        cited = ",".join(dict.fromkeys(c.doc for c in answer.citations if c.doc))
         return cls(answer_id or new_answer_id(), utcnow(), answer.question, previous, bool(answer.answered),
                    answer.to_json(), round(answer.took_ms, 2), client, answer.answer,
-                   first.label if first else "", answer.resolved or answer.question, first.doc if first else "")
+                   first.label if first else "", answer.resolved or answer.question, first.doc if first else "",
+                   scope_doc or "", cited)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ class Store(Protocol):
         """Store questions; a record whose id is already stored is skipped (retries are safe)."""
         ...
 
-    def log_answer(self, answer: Answer, previous: str | None = None, client: str = "") -> str:
+    def log_answer(self, answer: Answer, previous: str | None = None, client: str = "",
+                   scope_doc: str | None = None) -> str:
         """Store a question with its answer now; return the id feedback refers to."""
         ...
 
@@ -98,22 +103,25 @@ class Store(Protocol):
         anything else raises VoteTaken. A unique index makes this hold across replicas."""
         ...
 
-    def recent(self, n: int = 50, since: datetime | None = None, until: datetime | None = None) -> list[dict]: ...
+    # `guide` (a guide id) keeps the questions asked of that guide or answered from it.
+    def recent(self, n: int = 50, since: datetime | None = None, until: datetime | None = None,
+               guide: str | None = None) -> list[dict]: ...
 
     def unanswered(self, n: int = 50, since: datetime | None = None,
                    until: datetime | None = None) -> list[dict]: ...
 
     def unanswered_grouped(self, n: int = 50, since: datetime | None = None,
-                           until: datetime | None = None) -> list[dict]:
+                           until: datetime | None = None, guide: str | None = None) -> list[dict]:
         """Return unanswered questions grouped by text: question, times, last_asked; most asked first."""
         ...
 
     def downvotes(self, n: int = 50, since: datetime | None = None,
-                  until: datetime | None = None) -> list[dict]: ...
+                  until: datetime | None = None, guide: str | None = None) -> list[dict]: ...
 
     def counts_by_day(self, days: int = 30, utc_offset_minutes: int = 0) -> list[dict]: ...
 
-    def export_rows(self, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+    def export_rows(self, since: datetime | None = None, until: datetime | None = None,
+                    guide: str | None = None) -> list[dict]:
         """Return every question with its feedback (one row per vote), oldest first."""
         ...
 
@@ -144,9 +152,20 @@ def open_store(settings: Settings, url: str | None = None) -> Store:
 
 
 # Columns of the staff queries, the same in both backends (the SQL differs only in dialect).
-RECENT_COLS = ("id, asked_at, question, previous, answered, took_ms, answer_text, citation, understood, doc")
+RECENT_COLS = ("id, asked_at, question, previous, answered, took_ms, answer_text, citation, understood, doc, "
+               "scope_doc, answer_docs")
 EXPORT_COLS = ("q.id AS answer_id, q.asked_at, q.question, q.previous, q.answered, q.took_ms, q.answer_text, "
-               "q.citation, q.understood, q.doc, f.vote, f.comment, f.created_at AS feedback_at")
+               "q.citation, q.understood, q.doc, q.scope_doc, q.answer_docs, f.vote, f.comment, "
+               "f.created_at AS feedback_at")
+
+
+def of_guide(prefix: str, guide: str | None, mark: str, find: str) -> tuple[str, list]:
+    """Return an SQL condition (starting with AND) keeping questions asked of `guide` or answered
+    from it, and its arguments; `find` is the dialect's substring position (instr / strpos)."""
+    if not guide:
+        return "", []
+    return (f" AND ({prefix}scope_doc = {mark} OR {find}(',' || {prefix}answer_docs || ',', {mark}) > 0)",
+            [guide, f",{guide},"])
 
 
 def between(column: str, since: datetime | None, until: datetime | None, mark: str) -> tuple[str, list]:

@@ -55,6 +55,18 @@ SQLITE: dict[int, Sequence[str]] = {
         "CREATE UNIQUE INDEX IF NOT EXISTS feedback_once ON feedback(answer_id) WHERE client <> ''",
         "CREATE INDEX IF NOT EXISTS questions_unanswered ON questions(answered, asked_at)",
     ],
+    # Version 3: several guides. scope_doc is the guide the question was asked of (the picker's
+    # `doc`, '' for all guides); answer_docs the guides the answer cited, first cited first, joined
+    # by ',' (a guide id never holds one: rag/ingest.py). Older rows' scope is unknown: ''.
+    3: [
+        "ALTER TABLE questions ADD COLUMN scope_doc TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE questions ADD COLUMN answer_docs TEXT NOT NULL DEFAULT ''",
+        "UPDATE questions SET answer_docs = coalesce((SELECT group_concat(d, ',') FROM"
+        " (SELECT json_extract(value, '$.doc') AS d, min(CAST(key AS INTEGER)) AS k"
+        " FROM json_each(questions.answer_json, '$.citations') WHERE coalesce(json_extract(value, '$.doc'), '') <> ''"
+        " GROUP BY d ORDER BY k)), '')",
+        "CREATE INDEX IF NOT EXISTS questions_scope ON questions(scope_doc, asked_at)",
+    ],
 }
 
 POSTGRES: dict[int, Sequence[str]] = {
@@ -82,6 +94,15 @@ POSTGRES: dict[int, Sequence[str]] = {
         " WHERE answer_text IS NULL",
         "CREATE UNIQUE INDEX IF NOT EXISTS feedback_once ON feedback(answer_id) WHERE client <> ''",
         "CREATE INDEX IF NOT EXISTS questions_unanswered ON questions(answered, asked_at)",
+    ],
+    3: [
+        "ALTER TABLE questions ADD COLUMN IF NOT EXISTS scope_doc TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE questions ADD COLUMN IF NOT EXISTS answer_docs TEXT NOT NULL DEFAULT ''",
+        "UPDATE questions SET answer_docs = coalesce((SELECT string_agg(d, ',' ORDER BY k) FROM"
+        " (SELECT c->>'doc' AS d, min(i) AS k FROM jsonb_array_elements(answer_json->'citations')"
+        " WITH ORDINALITY AS t(c, i) WHERE coalesce(c->>'doc', '') <> '' GROUP BY 1) x), '')"
+        " WHERE answer_docs = ''",
+        "CREATE INDEX IF NOT EXISTS questions_scope ON questions(scope_doc, asked_at)",
     ],
 }
 

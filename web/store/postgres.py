@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from rag.errors import StoreError
 from rag.types import Answer
-from web.store import EXPORT_COLS, RECENT_COLS, QuestionRecord, StoreHealth, between, utcnow
+from web.store import EXPORT_COLS, RECENT_COLS, QuestionRecord, StoreHealth, between, of_guide, utcnow
 from web.store import vote_once as _vote
 from web.store.migrations import PG_LOCK_KEY, POSTGRES, migrate
 
@@ -112,16 +112,17 @@ class PostgresStore:
             with conn.cursor() as cur:
                 cur.executemany(
                     "INSERT INTO questions (id, asked_at, question, previous, answered, answer_json, took_ms, client,"
-                    " answer_text, citation, understood, doc) VALUES"
-                    " (%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                    " answer_text, citation, understood, doc, scope_doc, answer_docs) VALUES"
+                    " (%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
                     [(r.id, r.asked_at, r.question, r.previous, r.answered, r.answer_json, r.took_ms, r.client,
-                      r.answer_text, r.citation, r.understood, r.doc) for r in records])
+                      r.answer_text, r.citation, r.understood, r.doc, r.scope_doc, r.answer_docs) for r in records])
 
         # A short wait: the question log calls this inline on the event loop, and queues on failure.
         self._run(work, "could not save the question", wait=self.question_wait)
 
-    def log_answer(self, answer: Answer, previous: str | None = None, client: str = "") -> str:
-        record = QuestionRecord.of(answer, previous, client)
+    def log_answer(self, answer: Answer, previous: str | None = None, client: str = "",
+                   scope_doc: str | None = None) -> str:
+        record = QuestionRecord.of(answer, previous, client, scope_doc=scope_doc)
         self.add_questions([record])
         return record.id
 
@@ -149,8 +150,11 @@ class PostgresStore:
                 r["answered"] = int(r["answered"])
         return rows
 
-    def recent(self, n: int = 50, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+    def recent(self, n: int = 50, since: datetime | None = None, until: datetime | None = None,
+               guide: str | None = None) -> list[dict]:
         cond, args = between("asked_at", since, until, "%s")
+        more, extra = of_guide("", guide, "%s", "strpos")
+        cond, args = cond + more, args + extra
         return self._rows(f"SELECT {RECENT_COLS} FROM questions WHERE true{cond} "
                           "ORDER BY asked_at DESC, id DESC LIMIT %s", *args, n)
 
@@ -160,17 +164,22 @@ class PostgresStore:
                           "ORDER BY asked_at DESC, id DESC LIMIT %s", *args, n)
 
     def unanswered_grouped(self, n: int = 50, since: datetime | None = None,
-                           until: datetime | None = None) -> list[dict]:
+                           until: datetime | None = None, guide: str | None = None) -> list[dict]:
         cond, args = between("asked_at", since, until, "%s")
+        more, extra = of_guide("", guide, "%s", "strpos")
+        cond, args = cond + more, args + extra
         return self._rows("SELECT question, COUNT(*) AS times, MAX(asked_at) AS last_asked FROM questions "
                           f"WHERE NOT answered{cond} GROUP BY question ORDER BY times DESC, last_asked DESC "
                           "LIMIT %s", *args, n)
 
-    def downvotes(self, n: int = 50, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+    def downvotes(self, n: int = 50, since: datetime | None = None, until: datetime | None = None,
+                  guide: str | None = None) -> list[dict]:
         cond, args = between("f.created_at", since, until, "%s")
+        more, extra = of_guide("q.", guide, "%s", "strpos")
+        cond, args = cond + more, args + extra
         return self._rows(
             "SELECT f.created_at, f.comment, q.question, q.id AS answer_id, q.answer_text, q.citation, "
-            f"q.understood, q.doc, q.previous FROM feedback f JOIN questions q ON q.id = f.answer_id WHERE f.vote = 'down'{cond} "
+            f"q.understood, q.doc, q.scope_doc, q.answer_docs, q.previous FROM feedback f JOIN questions q ON q.id = f.answer_id WHERE f.vote = 'down'{cond} "
             "ORDER BY f.created_at DESC, f.id DESC LIMIT %s", *args, n)
 
     def counts_by_day(self, days: int = 30, utc_offset_minutes: int = 0) -> list[dict]:
@@ -186,8 +195,11 @@ class PostgresStore:
             r["day"] = r["day"].isoformat()
         return rows
 
-    def export_rows(self, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+    def export_rows(self, since: datetime | None = None, until: datetime | None = None,
+                    guide: str | None = None) -> list[dict]:
         cond, args = between("q.asked_at", since, until, "%s")
+        more, extra = of_guide("q.", guide, "%s", "strpos")
+        cond, args = cond + more, args + extra
         return self._rows(f"SELECT {EXPORT_COLS} FROM questions q LEFT JOIN feedback f ON f.answer_id = q.id "
                           f"WHERE true{cond} ORDER BY q.asked_at, q.id, f.id", *args)
 

@@ -52,9 +52,9 @@ class QuestionLog:
         self._late = 0
         self._thread: threading.Thread | None = None
 
-    def record(self, answer: Answer, previous: str | None, client: str) -> str | None:
-        """Log a question; return its answer id, or None when it had to be dropped."""
-        rec = QuestionRecord.of(answer, previous, client)
+    def record(self, answer: Answer, previous: str | None, client: str, scope_doc: str | None = None) -> str | None:
+        """Log a question (asked of guide `scope_doc`, if any); return its answer id, or None when dropped."""
+        rec = QuestionRecord.of(answer, previous, client, scope_doc=scope_doc)
         if self._writing and not self._queue:
             try:
                 self.store.add_questions([rec])

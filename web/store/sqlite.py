@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rag.errors import StoreError
 from rag.types import Answer
-from web.store import EXPORT_COLS, RECENT_COLS, QuestionRecord, StoreHealth, between, utcnow
+from web.store import EXPORT_COLS, RECENT_COLS, QuestionRecord, StoreHealth, between, of_guide, utcnow
 from web.store import vote_once as _vote
 from web.store.migrations import LATEST, SQLITE, migrate
 
@@ -96,15 +96,16 @@ class SqliteStore:
             with self._tx() as db:
                 db.executemany(
                     "INSERT INTO questions (id, asked_at, question, previous, answered, answer_json, took_ms, client,"
-                    " answer_text, citation, understood, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " answer_text, citation, understood, doc, scope_doc, answer_docs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (id) DO NOTHING",
                     [(r.id, _text(r.asked_at), r.question, r.previous, int(r.answered), r.answer_json, r.took_ms,
-                      r.client, r.answer_text, r.citation, r.understood, r.doc) for r in records])
+                      r.client, r.answer_text, r.citation, r.understood, r.doc, r.scope_doc, r.answer_docs) for r in records])
         except sqlite3.Error as e:
             raise StoreError(f"could not save the question: {e}") from e
 
-    def log_answer(self, answer: Answer, previous: str | None = None, client: str = "") -> str:
-        record = QuestionRecord.of(answer, previous, client)
+    def log_answer(self, answer: Answer, previous: str | None = None, client: str = "",
+                   scope_doc: str | None = None) -> str:
+        record = QuestionRecord.of(answer, previous, client, scope_doc=scope_doc)
         self.add_questions([record])
         return record.id
 
@@ -125,8 +126,11 @@ class SqliteStore:
         except sqlite3.Error as e:
             raise StoreError(f"could not read the database: {e}") from e
 
-    def recent(self, n: int = 50, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+    def recent(self, n: int = 50, since: datetime | None = None, until: datetime | None = None,
+               guide: str | None = None) -> list[dict]:
         cond, args = between("asked_at", since, until, "?")
+        more, extra = of_guide("", guide, "?", "instr")
+        cond, args = cond + more, args + extra
         return self._rows(f"SELECT {RECENT_COLS} FROM questions WHERE 1=1{cond} "
                           "ORDER BY asked_at DESC, rowid DESC LIMIT ?", *args, n)
 
@@ -136,17 +140,22 @@ class SqliteStore:
                           "ORDER BY asked_at DESC, rowid DESC LIMIT ?", *args, n)
 
     def unanswered_grouped(self, n: int = 50, since: datetime | None = None,
-                           until: datetime | None = None) -> list[dict]:
+                           until: datetime | None = None, guide: str | None = None) -> list[dict]:
         cond, args = between("asked_at", since, until, "?")
+        more, extra = of_guide("", guide, "?", "instr")
+        cond, args = cond + more, args + extra
         return self._rows("SELECT question, COUNT(*) AS times, MAX(asked_at) AS last_asked FROM questions "
                           f"WHERE answered = 0{cond} GROUP BY question ORDER BY times DESC, last_asked DESC "
                           "LIMIT ?", *args, n)
 
-    def downvotes(self, n: int = 50, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+    def downvotes(self, n: int = 50, since: datetime | None = None, until: datetime | None = None,
+                  guide: str | None = None) -> list[dict]:
         cond, args = between("f.created_at", since, until, "?")
+        more, extra = of_guide("q.", guide, "?", "instr")
+        cond, args = cond + more, args + extra
         return self._rows(
             "SELECT f.created_at, f.comment, q.question, q.id AS answer_id, q.answer_text, q.citation, "
-            f"q.understood, q.doc, q.previous FROM feedback f JOIN questions q ON q.id = f.answer_id WHERE f.vote = 'down'{cond} "
+            f"q.understood, q.doc, q.scope_doc, q.answer_docs, q.previous FROM feedback f JOIN questions q ON q.id = f.answer_id WHERE f.vote = 'down'{cond} "
             "ORDER BY f.created_at DESC, f.id DESC LIMIT ?", *args, n)
 
     def counts_by_day(self, days: int = 30, utc_offset_minutes: int = 0) -> list[dict]:
@@ -158,8 +167,11 @@ class SqliteStore:
             " (SELECT COUNT(*) FROM f WHERE f.day = q.day) AS downvotes"
             " FROM q GROUP BY day ORDER BY day DESC LIMIT ?", shift, shift, days)
 
-    def export_rows(self, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+    def export_rows(self, since: datetime | None = None, until: datetime | None = None,
+                    guide: str | None = None) -> list[dict]:
         cond, args = between("q.asked_at", since, until, "?")
+        more, extra = of_guide("q.", guide, "?", "instr")
+        cond, args = cond + more, args + extra
         return self._rows(f"SELECT {EXPORT_COLS} FROM questions q LEFT JOIN feedback f ON f.answer_id = q.id "
                           f"WHERE 1=1{cond} ORDER BY q.asked_at, q.rowid, f.id", *args)
 
