@@ -30,7 +30,7 @@ from rag.units import (
 # Words that measure or relate to any target, so they name no attribute of their own: 规模 in
 # 什么规模, 达到 in 达到多少. Family-wide: how any guide's targets are asked about.
 GENERIC_ASK = frozenset(
-    "规模 体量 数量 数目 人数 个数 总数 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 "
+    "规模 体量 数量 数目 人数 个数 总数 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 以内 以上 以下 之内 "
     "达到 控制 覆盖 处理 支持 实现 构建 建设 提供 具备 完成 形成 开展 开发 研发 建立 搭建 需要 考核 规定 "
     "应用 示范 平台 系统 服务 项目 相关 主要 能够 可以 做到 满足 执行 一般 怎么 通常".split()
 )

@@ -33,6 +33,7 @@ from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, voc
 from rag.rank import answer_rank, direction
 from rag.retrieve import Hit, Retriever, Timings
 from rag.roles import GENERAL
+from rag.semantic import Semantic, asked_part, split_description
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
 from rag.topics import (
@@ -95,11 +96,13 @@ class Engine:
         stored = json.loads((build_dir / "tokens.json").read_text())
         tok = Tokenizer(manifest["settings_public"]["tokenizer"], stored["words"])
         faiss_index = clause_vecs = None
+        self.semantic: Semantic | None = None
         if encoder is not None and manifest.get("model") == encoder.name and (build_dir / "sections.faiss").exists():
             import faiss
 
             faiss_index = faiss.read_index(str(build_dir / "sections.faiss"))
             clause_vecs = np.load(build_dir / "clauses.npy")
+            self.semantic = self._load_semantic(build_dir, encoder)
         elif encoder is not None:
             dense_reason = f"index was built without model {encoder.name}"
             encoder = None
@@ -149,6 +152,16 @@ class Engine:
         self.answers: LRU[Answer] = LRU(settings.query_cache_size)
         # Work steps of the last uncached answer (rag/budget.py), for `rag bench --adversarial`.
         self.last_steps = 0
+
+    def _load_semantic(self, build_dir, encoder: Encoder) -> Semantic:  # type: ignore[no-untyped-def]
+        """Load the metric-group and project vectors of the dense fallback (rag/semantic.py)."""
+        import json
+
+        meta = json.loads((build_dir / "semantic.json").read_text())
+        spans = [(int(i), int(a), int(b)) for i, a, b in meta["groups"]]
+        projects = [(str(d), int(n)) for d, n in meta["projects"]]
+        return Semantic(self.chunks, self.texts, spans, np.load(build_dir / "groups.npy"), projects,
+                        np.load(build_dir / "projects.npy"), lambda text: encoder.encode([text], kind="query")[0])
 
     @classmethod
     def open(cls, settings: Settings | None = None, encoder: Encoder | None = None, build_if_needed: bool = True,
@@ -389,6 +402,17 @@ class Engine:
             naming = set(q.topic_words) or {w for k in keys for w in self._title_words[k] if w in q.norm}
             q = replace(q, content=without_title_runs(q.content, q.norm, [self._project_titles[k] for k in keys],
                                                       naming))
+        described, asked = split_description(q.norm)
+        if keys and described and not q.cross:
+            # 帮养老院看护老人的那个项目，发明专利要几项: the description chose the project;
+            # only what follows it is asked of the project's text.
+            rest = self._understand(asked)
+            content = rest.content
+            if len(self.documents) > 1:
+                content = without_guide_names(content, self.names, self._titles, self._tok)
+            q = replace(q, content=content, glossary=rest.glossary, spoken=rest.spoken,
+                        sections=list(dict.fromkeys([*rest.sections, *q.sections])),
+                        wants_number=q.wants_number or rest.wants_number)
         several = len(q.project_numbers) > 1 and re.search(r"分别|各自|各是|respectively", q.norm) is not None
         if len(keys) > 1 and not q.cross and (grouped or several):
             q = replace(q, cross=True)  # a domain group, or 项目1和项目2…分别: a row per project
@@ -587,6 +611,10 @@ class Engine:
                   or (general and not ev.terms and chunk.role == GENERAL))
         timings.add("extract", t)
         if not enough:
+            # No clause holds the question's words: one may hold its meaning (rag/semantic.py).
+            dense = self._dense_answer(question, q, doc, keys, ev, qvec, hits, top_k, timings)
+            if dense is not None:
+                return dense
             return Answer(question, False, "", [], suggestions(hits, s.suggestions, ev),
                           note="指南中没有找到这个问题的答案。")
         if keys and chunk.project:
@@ -596,12 +624,64 @@ class Engine:
             if gap is not None:
                 # A near miss: the project sets no such target; its nearest other one would mislead.
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions), note=gap.note)
+        if (keys and q.wants_number and not structured
+                and not re.search(r"\d", self.texts[chunk.doc][start:end])):
+            # "How many" answered by a clause without a number (the project's problem statement):
+            # a metric named in other words may answer it.
+            dense = self._dense_answer(question, q, doc, keys, ev, qvec, hits, top_k, timings)
+            if dense is not None and dense.answered:
+                return dense
         cites = [citation(chunk, self.texts[chunk.doc], start, end, best.score)]
         for h in hits[1:top_k]:
             c = h.chunk
             cites.append(citation(c, self.texts[c.doc], c.start, c.end, h.score))
         fit = 1.0 + max(cov, whole) if structured or (keys and not ev.terms) else max(cov, whole)
         return Answer(question, True, self.texts[chunk.doc][start:end], cites, fit=fit)
+
+    def _dense_answer(self, question: str, q: Query, doc: str, keys: set[tuple[str, int]], ev: Evidence,
+                      qvec: np.ndarray | None, hits: list[Hit], top_k: int, timings: Timings) -> Answer | None:
+        """Return the metric group of the (named or described) project that means what was asked, or None.
+
+        None when dense search is off, the question spans projects, no project stands out, or no
+        group leads by the calibrated margin. A group that does is still checked for the asked
+        attribute: a near miss abstains with its own note, never answered by meaning.
+        """
+        sem = self.semantic
+        if sem is None or qvec is None or q.cross or q.conditions:
+            return None
+        t = time.perf_counter()
+        mine = [k for k in keys if k[0] == doc]
+        if len(mine) > 1:
+            return None
+        if not mine and not split_description(q.norm)[0]:
+            # Named by nothing and described by nothing: on the eval sets such a question is a
+            # general or unanswerable one, and a project's text would answer it wrongly.
+            return None
+        project = mine[0] if mine else sem.resolve(qvec[0], [(doc, n) for n in self.project_labels[doc]])
+        if project is None:
+            return None
+        names = {w for n in self.names.values() for w in n.words} if len(self.documents) > 1 else set()
+        pick = sem.best_metric(project, asked_part(q, names), ev, q.wants_number)
+        timings.add("dense", t)
+        if pick is None:
+            return None
+        chunk = self.chunks[pick.chunk]
+        r = self.retriever
+        gap = self.coverage.gap(chunk.doc, chunk.project or "", chunk.section or "", ev,
+                                lambda w: r.idf(w) < r.max_idf, q.norm, q.english)
+        s = self.settings
+        own = [h for h in hits if h.chunk.doc == doc and h.chunk.project_no == project[1]]
+        if gap is not None:
+            return Answer(question, False, "", [], suggestions(own or hits, s.suggestions), note=gap.note)
+        text = self.texts[chunk.doc]
+        cites = [citation(chunk, text, pick.start, pick.end, pick.z)]
+        cites += [citation(h.chunk, text, h.chunk.start, h.chunk.end, h.score) for h in own
+                  if h.chunk is not chunk][: top_k - 1]
+        # Far below any lexical answer's fit (≥ min_evidence), beyond the tie: among guides, words
+        # found beat meaning found.
+        fit = 0.01 * min(pick.z, 10.0)
+        return Answer(question, True, text[pick.start : pick.end], cites, fit=fit,
+                      note="指南用词与问题不同：按语义匹配到这一条，请核对原文。")
 
 
 def validate(question: object, max_chars: int) -> str:

@@ -29,7 +29,7 @@ from rag.settings import Settings
 from rag.tokenize import Tokenizer, guide_words
 from rag.types import Chunk, Clause
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 Progress = Callable[[str, int, int], None]
 
 
@@ -125,6 +125,7 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
         faiss.write_index(index, str(tmp / "sections.faiss"))
         clause_texts = [f"{c.section}：{cl.text}" for c in chunks for cl in c.clauses]
         np.save(tmp / "clauses.npy", _embed(encoder, clause_texts, "clauses", step))
+        _embed_semantic(tmp, docs, chunks, encoder, step)
     manifest = expected_manifest(settings, encoder.name if encoder else None) | {
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - t0, 2),
@@ -141,6 +142,27 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
     os.replace(tmp, final)
     _switch(root, final.name)
     return final
+
+
+def _embed_semantic(tmp: Path, docs: list[Document], chunks: list[Chunk], encoder: Encoder, step: Progress) -> None:
+    """Embed every metric group and every project (title + problem) for the dense fallback (rag/semantic.py)."""
+    from rag.roles import PROBLEM
+    from rag.semantic import group_text, metric_spans, project_text
+
+    texts = {d.id: d.text for d in docs}
+    spans = metric_spans(chunks, texts)
+    np.save(tmp / "groups.npy", _embed(encoder, [group_text(chunks[i], texts[chunks[i].doc][a:b])
+                                                 for i, a, b in spans], "metric groups", step))
+    projects, ptexts = [], []
+    for d in docs:
+        for p in d.projects:
+            if not p.sections:
+                continue
+            problem = next((s for s in p.sections if s.role == PROBLEM), p.sections[0])
+            projects.append([d.id, p.number])
+            ptexts.append(project_text(p.title, d.text[problem.start : problem.end]))
+    np.save(tmp / "projects.npy", _embed(encoder, ptexts, "projects", step))
+    (tmp / "semantic.json").write_text(json.dumps({"groups": spans, "projects": projects}))
 
 
 def _embed(encoder: Encoder, texts: list[str], stage: str, step: Progress) -> np.ndarray:

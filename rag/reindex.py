@@ -30,9 +30,11 @@ log = logging.getLogger("rag")
 JOB_RE = re.compile(r"[0-9a-f]{12}")
 # Shown to staff; the keys are the stages `rag.index.build` reports, then loading the new engine.
 STAGES = {"queued": "排队中", "parse": "解析指南", "tokenize": "分词", "embed sections": "计算章节向量",
-          "embed clauses": "计算条款向量", "load": "加载新索引", "done": "完成"}
+          "embed clauses": "计算条款向量", "embed metric groups": "计算指标向量", "embed projects": "计算项目向量",
+          "load": "加载新索引", "done": "完成"}
 # Rough share of a build each stage takes (embedding dominates), for one progress bar.
-WEIGHTS = {"parse": 0.05, "tokenize": 0.05, "embed sections": 0.3, "embed clauses": 0.5, "load": 0.1}
+WEIGHTS = {"parse": 0.05, "tokenize": 0.05, "embed sections": 0.25, "embed clauses": 0.4, "embed metric groups": 0.15,
+           "embed projects": 0.02, "load": 0.08}
 WRITE_EVERY = 0.25  # seconds between progress writes
 
 

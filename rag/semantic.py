@@ -1,0 +1,190 @@
+"""Dense similarity with calibrated margins: a metric named in other words, a project by what it does.
+
+The lexical path answers when the question's words are in a clause. When they are not (处理器要多少
+核 for 处理器≥100 核, 充一次电能干多久 for 续航时间≥8 小时), the metric groups of the project (a clause's comma
+parts, each with its number; embedded at build time) are scored by the question's asking part:
+lexical coverage plus a weight times the group's dense similarity as a z-score within the project
+(e5 similarities crowd between 0.8 and 0.95, so only their spread within one project says
+anything). The best group answers only when its z-score clears a floor and its score leads the
+runner-up by a margin; otherwise the engine abstains as before. A project described by what it does
+(帮养老院看护老人的那个项目) is found the same way among the projects' title + problem texts.
+The calibration (scores of correct, wrong and near-miss picks) is in docs/precision.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.answer import Evidence, metric_groups
+from rag.coverage import TARGET_ASK
+from rag.normalize import normalize
+from rag.query import PROJECT_PATTERNS, Query
+from rag.roles import PROBLEM
+from rag.types import Chunk
+
+# 帮养老院看护老人…的那个项目，要服务多少家: the part before 那个项目 describes the project; the
+# part after it is what is asked. 养老机器人那个语音交互: a short name before a bare 那个 does too
+# (but 嘴型和声音要对得上，这个有没有指标 is a pronoun, not a project).
+DESCRIBED = (re.compile(r"^(.{2,}?)的?(?:那|这)一?个(?:项目|课题)\s*[,，:：]?\s*"),
+             re.compile(r"^([^,，。;；:：?？!！\s]{2,12}?)的?那个\s*"))
+# Measure words a count is asked in (几台, 多少辆): a group counting in another unit (≥3 类) does not
+# answer it. Words of one row count the same things; 个 项 种 类 次 count anything.
+MEASURES = ("件", "台", "辆", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "天", "人名位")
+_ASKED_MEASURE = re.compile(r"(?:几|多少)([\u4e00-\u9fff])")
+_DIGIT = re.compile(r"\d")
+# What a metric group can answer: a value or amount (多少, 几, 多久), or whether something is required,
+# allowed or what follows (是不是, 能不能, 会怎样). "Which one" (用哪家的引擎, 放在哪个区) asks for a name
+# the targets do not hold: no answer by meaning.
+ASKS_VALUE = re.compile(TARGET_ASK.pattern + r"|能不能|能否|可不可以|可否|行不行|会怎样|会咋样|怎么办|什么后果")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The constants of the dense fallback, calibrated on the eval sets (docs/precision.md)."""
+
+    # A group's score is its lexical coverage (0..1) plus this weight times its dense z-score.
+    dense_weight: float = 0.2
+    # The best group must lead the runner-up by this much of that score …
+    margin: float = 0.15
+    # … and its own similarity must stand this many standard deviations above the project's mean.
+    min_z: float = 1.5
+    # A project found by content must lead the runner-up by this many z-units of similarity.
+    project_margin: float = 0.5
+    project_min_z: float = 1.5
+    # Fewer candidates than this give no spread to measure against: no dense answer.
+    min_candidates: int = 4
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A metric group chosen by dense similarity: where it is and how far it leads."""
+
+    chunk: int  # index into the engine's chunks
+    start: int
+    end: int
+    z: float
+    margin: float
+
+
+def metric_spans(chunks: list[Chunk], doc_texts: dict[str, str]) -> list[tuple[int, int, int]]:
+    """Return (chunk index, start, end) of every metric group of every project clause, in order."""
+    out = []
+    for i, c in enumerate(chunks):
+        if c.project is None:
+            continue
+        for cl in c.clauses:
+            for g in metric_groups(cl):
+                if doc_texts[c.doc][g.start : g.end].strip():
+                    out.append((i, g.start, g.end))
+    return out
+
+
+def group_text(chunk: Chunk, text: str) -> str:
+    """Return what the model sees of a metric group: its section, then its words."""
+    return f"{chunk.section or ''}：{text}"
+
+
+def project_text(title: str, problem: str) -> str:
+    """Return what the model sees of a project: its title and what it sets out to solve."""
+    return f"{title}：{problem}"
+
+
+def asked_part(q: Query, names: Iterable[str] = ()) -> str:
+    """Return the part of a question that asks, without the project it names or describes.
+
+    `names` are words that name a guide (its title words, 2025, 二批): they ask nothing either.
+    """
+    text = split_description(q.norm)[1]
+    for pat in PROJECT_PATTERNS:
+        text = pat.sub(" ", text)
+    for w in sorted({*q.topic_words, *names}, key=len, reverse=True):
+        if w:
+            text = text.replace(w, " ")
+    return re.sub(r"\s+", " ", text).strip(" ,，的") or q.norm
+
+
+def split_description(norm: str) -> tuple[str, str]:
+    """Return (the clause that describes a project, the rest) of a question; ('', norm) without one."""
+    for pattern in DESCRIBED:
+        m = pattern.match(norm)
+        if m and m.end() < len(norm):
+            return m.group(1), norm[m.end() :]
+    return "", norm
+
+
+def _z(sims: np.ndarray) -> np.ndarray:
+    return (sims - sims.mean()) / (sims.std() + 1e-6)
+
+
+class Semantic:
+    """Metric-group and project vectors of one index, and the margin rules that use them."""
+
+    def __init__(self, chunks: list[Chunk], doc_texts: dict[str, str], spans: list[tuple[int, int, int]],
+                 group_vecs: np.ndarray, projects: list[tuple[str, int]], project_vecs: np.ndarray,
+                 encode: Callable[[str], np.ndarray], calibration: Calibration | None = None) -> None:
+        if len(spans) != len(group_vecs) or len(projects) != len(project_vecs):
+            raise ValueError("semantic vectors do not match the index")
+        self.chunks = chunks
+        self.texts = doc_texts
+        self.spans = spans
+        self.group_vecs = group_vecs
+        self.projects = projects
+        self.project_vecs = project_vecs
+        self.encode = encode
+        self.cal = calibration or Calibration()
+        self._by_project: dict[tuple[str, int], list[int]] = {}
+        for j, (ci, _, _) in enumerate(spans):
+            c = chunks[ci]
+            # The problem statement describes the project (resolve uses it); what the project
+            # must do or meet is set in the other sections, and only they answer by meaning.
+            if c.role != PROBLEM:
+                self._by_project.setdefault((c.doc, c.project_no), []).append(j)
+
+    def resolve(self, qvec: np.ndarray, candidates: list[tuple[str, int]]) -> tuple[str, int] | None:
+        """Return the candidate project the question describes, if it leads the runner-up by the margin."""
+        rows = [i for i, k in enumerate(self.projects) if k in set(candidates)]
+        if len(rows) < 2:
+            return None
+        sims = self.project_vecs[rows] @ qvec
+        z = _z(sims)
+        order = np.argsort(-z)
+        if z[order[0]] >= self.cal.project_min_z and z[order[0]] - z[order[1]] >= self.cal.project_margin:
+            return self.projects[rows[int(order[0])]]
+        return None
+
+    def best_metric(self, project: tuple[str, int], ask: str, ev: Evidence, wants_number: bool) -> Pick | None:
+        """Return the project's metric group that answers `ask` with a clear lead, or None (abstain)."""
+        if not ASKS_VALUE.search(ask):
+            return None
+        rows = self._by_project.get(project, [])
+        if wants_number:
+            # A "how many" question is answered by a group that holds a number …
+            rows = [j for j in rows if _DIGIT.search(self._text(j))]
+        if len(rows) < self.cal.min_candidates:
+            return None
+        qvec = self.encode(ask)
+        sims = self.group_vecs[rows] @ qvec
+        z = _z(sims)
+        cov = np.array([ev.coverage(normalize(self._text(j))) for j in rows]) if ev.terms else np.zeros(len(rows))
+        score = cov + self.cal.dense_weight * z
+        m = _ASKED_MEASURE.search(ask)
+        unit = next((u for u in MEASURES if m and m.group(1) in u), "")
+        # … counted in the unit asked: 多少辆巡检车 is not answered by 巡检装备≥3 类, and 几天 by the
+        # group in days when it is close enough (z), however many words other groups share.
+        allowed = [k for k, j in enumerate(rows) if not unit or any(ch in self._text(j) for ch in unit)]
+        if not allowed:
+            return None
+        top = max(allowed, key=lambda k: score[k])
+        margin = float(score[top] - max((score[k] for k in allowed if k != top), default=-np.inf))
+        if z[top] < self.cal.min_z or margin < self.cal.margin:
+            return None
+        ci, start, end = self.spans[rows[top]]
+        return Pick(ci, start, end, float(z[top]), margin)
+
+    def _text(self, j: int) -> str:
+        ci, start, end = self.spans[j]
+        return self.texts[self.chunks[ci].doc][start:end]
