@@ -70,7 +70,10 @@ def test_every_project_and_section_pinned(path: Path) -> None:
 
 def test_pinned_shapes() -> None:
     shapes = {doc: [len(p["sections"]) for p in v["projects"]] for doc, v in PINNED.items()}
-    assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6}
+    assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6,
+                      NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7]}
+    assert [g[0] for g in PINNED[NEV]["general"]] == ["总体要求", "申报须知"]
+    assert PINNED[LOW]["general"] == [] and all(p["group"] for p in PINNED[LOW]["projects"])
     assert [g[0] for g in PINNED[AGRI]["general"]] == ["总体要求", "申报须知"]
     assert [g[0] for g in PINNED[BIO]["general"]] == ["总体要求", "申报须知"]
     assert [g[0] for g in PINNED[MANU]["general"]] == ["总体要求", "申报说明"]
