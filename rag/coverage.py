@@ -43,6 +43,15 @@ STORY_WORDS = frozenset(
 # to these, not to "what does the project do".
 TARGET_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会"
                         r"|\b(?:how (?:many|much|long|fast)|number of|minimum|maximum|is there|does|must)\b")
+# Measure words a count is asked in (几台, 多少颗): a project whose targets never count in one sets
+# no such count, and its ≥3 类 answers nothing. Words of one row count the same things; 个 项 种 类 次
+# count anything, 天 is a period (the dimension check judges it). Family-wide.
+MEASURES = ("件", "台", "辆", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位")
+ASKED_MEASURE = re.compile(r"(?<!第)(?:几|多少)([\u4e00-\u9fff])")
+# "Which district" (放在哪个区县, 指定的是哪个区): a name is asked, which only a named place answers.
+WHICH_PLACE = re.compile(r"哪(?:个|些|一个)(?:区县|区|县)|哪(?:里|儿)落地|落(?:地|在)哪")
+# The character before 区/县 that makes it a kind of place, not a named one (市区, 示范区, 各区县).
+_KIND_OF_PLACE = frozenset("市城园范景社辖山地片各本全郊街校厂库营专区县该")
 # Dimensions read from a unit are strong evidence; spoken measures (多久) also fit a period.
 _UNIT_WORDS = frozenset(UNITS)
 
@@ -81,15 +90,24 @@ class Coverage:
         self.project_dims = {k: dimensions(v) for k, v in self.projects.items()}
 
     def gap(self, doc: str, project: str, section: str, ev: Evidence, is_known: Callable[[str], bool],
-            question: str, english: bool = False) -> Gap | None:
+            question: str, english: bool = False, span: str = "") -> Gap | None:
         """Return the attribute a target question asks of a project that the project lacks, or None.
 
         `is_known` says whether the corpus has a word (a word no guide uses is wording, judged by
-        the other checks); `question` is the normalised asking part.
+        the other checks); `question` is the normalised asking part; `span` the answer chosen.
         """
         text = self.projects.get((doc, project))
-        if text is None or not TARGET_ASK.search(question):
+        if text is None:
             return None
+        if WHICH_PLACE.search(question) and not names_place(strip_spaces(normalize(span))):
+            # 放在哪个区县 answered by 以市区（县）联动方式实施: the guide names no district there.
+            return Gap(project, section, "具体的区县")
+        if not TARGET_ASK.search(question):
+            return None
+        measure = counted_in(blank_spoken_measures(question))
+        if measure and not re.search(rf"[\d一二两三四五六七八九十百千万]\s*[{measure}]", text):
+            # 投放多少台清扫车 of a project that counts nothing in 台: its ≥3 类 装备 is another target.
+            return Gap(project, section, f"以“{measure[0]}”计的数量")
         have = self.project_dims[(doc, project)]
         for dim, unit in asked_units(question).items():
             # 多少平方公里 of a project that measures no area: no clause of it can answer.
@@ -126,6 +144,22 @@ def attribute_word(term: str) -> bool:
     # 万人次 is a magnitude and a unit: the dimension check judges it.
     unit = term.lstrip("百千万亿")
     return term not in GENERIC_ASK and term not in STORY_WORDS and unit not in _UNIT_WORDS
+
+
+def counted_in(question: str) -> str:
+    """Return the measure words of the count a question asks (多少台 → 台; 多少人 → 人名位), or ''."""
+    m = ASKED_MEASURE.search(question)
+    return next((u for u in MEASURES if m and m.group(1) in u), "")
+
+
+def names_place(text: str) -> bool:
+    """Return True if a (normalised) text names a district or county (渝北区), not only a kind (市区, 区级)."""
+    for m in re.finditer(r"[区县]", text):
+        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        if (before and "\u4e00" <= before <= "\u9fff" and before not in _KIND_OF_PLACE
+                and after not in ("级", "域", "内", "外")):
+            return True
+    return False
 
 
 def blank_spoken_measures(question: str) -> str:

@@ -620,7 +620,8 @@ class Engine:
         if keys and chunk.project:
             r = self.retriever
             gap = self.coverage.gap(chunk.doc, chunk.project, chunk.section or "", ev,
-                                    lambda t: r.idf(t) < r.max_idf, q.norm, q.english)
+                                    lambda t: r.idf(t) < r.max_idf, q.norm, q.english,
+                                    self.texts[chunk.doc][start:end])
             if gap is not None:
                 # A near miss: the project sets no such target; its nearest other one would mislead.
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions), note=gap.note)
@@ -668,7 +669,8 @@ class Engine:
         chunk = self.chunks[pick.chunk]
         r = self.retriever
         gap = self.coverage.gap(chunk.doc, chunk.project or "", chunk.section or "", ev,
-                                lambda w: r.idf(w) < r.max_idf, q.norm, q.english)
+                                lambda w: r.idf(w) < r.max_idf, q.norm, q.english,
+                                self.texts[chunk.doc][pick.start : pick.end])
         s = self.settings
         own = [h for h in hits if h.chunk.doc == doc and h.chunk.project_no == project[1]]
         if gap is not None:

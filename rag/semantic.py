@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import Evidence, metric_groups
-from rag.coverage import TARGET_ASK
+from rag.coverage import ASKED_MEASURE, MEASURES, TARGET_ASK
 from rag.normalize import normalize
 from rag.query import PROJECT_PATTERNS, Query
 from rag.roles import PROBLEM
@@ -31,10 +31,8 @@ from rag.types import Chunk
 # (but 嘴型和声音要对得上，这个有没有指标 is a pronoun, not a project).
 DESCRIBED = (re.compile(r"^(.{2,}?)的?(?:那|这)一?个(?:项目|课题)\s*[,，:：]?\s*"),
              re.compile(r"^([^,，。;；:：?？!！\s]{2,12}?)的?那个\s*"))
-# Measure words a count is asked in (几台, 多少辆): a group counting in another unit (≥3 类) does not
-# answer it. Words of one row count the same things; 个 项 种 类 次 count anything.
-MEASURES = ("件", "台", "辆", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "天", "人名位")
-_ASKED_MEASURE = re.compile(r"(?:几|多少)([\u4e00-\u9fff])")
+# A count's measure words (rag/coverage.py), and 天: 几天 is answered by the group in days.
+_MEASURES = (*MEASURES, "天")
 _DIGIT = re.compile(r"\d")
 # What a metric group can answer: a value or amount (多少, 几, 多久), or whether something is required,
 # allowed or what follows (是不是, 能不能, 会怎样). "Which one" (用哪家的引擎, 放在哪个区) asks for a name
@@ -171,8 +169,8 @@ class Semantic:
         z = _z(sims)
         cov = np.array([ev.coverage(normalize(self._text(j))) for j in rows]) if ev.terms else np.zeros(len(rows))
         score = cov + self.cal.dense_weight * z
-        m = _ASKED_MEASURE.search(ask)
-        unit = next((u for u in MEASURES if m and m.group(1) in u), "")
+        m = ASKED_MEASURE.search(ask)
+        unit = next((u for u in _MEASURES if m and m.group(1) in u), "")
         # … counted in the unit asked: 多少辆巡检车 is not answered by 巡检装备≥3 类, and 几天 by the
         # group in days when it is close enough (z), however many words other groups share.
         allowed = [k for k, j in enumerate(rows) if not unit or any(ch in self._text(j) for ch in unit)]
