@@ -21,14 +21,14 @@ _BEFORE: list[tuple[str, str]] = [
     (">=", r"不少于|不低于|不小于|至少|起码|最少|达到|no less than|not less than|at least|minimum of|min\.?"),
     ("<=", r"不超过|不高于|不大于|不多于|至多|最多|no more than|not more than|at most|up to|maximum of|max\.?"),
     (">", r"超过|大于|高于|多于|more than|greater than|over|above|exceeding|exceeds?"),
-    ("<", r"少于|低于|小于|less than|fewer than|under|below"),
+    ("<", r"不到|不足|不满|少于|低于|小于|less than|fewer than|under|below"),
     # Exactly this amount (上限正好是一千万元): one figure, however it is written (1000 万元).
     ("==", r"正好是|恰好是|刚好是|正好为|恰好为|刚好为|正好|恰好|刚好|正是|等于|exactly"),
     # Not ≥ or ≤: a question that writes "≥10项" quotes the guide and means that figure.
 ]
 # Words after a number (10项以上, 500万元以内), with up to a short unit between.
 _AFTER: list[tuple[str, str]] = [
-    (">=", r"及以上|或以上|以上|或更多|起|\+|or more|and above|or above"),
+    (">=", r"及以上|或以上|或者以上|以上|或更多|或者更多|起|\+|or more|and above|or above"),
     ("<=", r"及以下|或以下|以下|以内|之内|or less|or fewer|and below"),
 ]
 # Spaces, then a unit with the spaces after it: one way to read a run of spaces, where
@@ -36,14 +36,16 @@ _AFTER: list[tuple[str, str]] = [
 _UNIT = r"\s*+(?:(?:万元|亿元|万|亿|项|个|人|家|张|类|辆|条|年|km2|tb|pb|%|[a-z]{1,6})\s*+)?"
 # After a number that follows its word: a magnitude and a unit (一千万元, 1亿元, 5千万, 300s), read
 # by rag.units so 1亿元 and 10000 万元 are one amount. The same one-way spacing as _UNIT.
-_AMOUNT = (r"\s*+(?:(?:千万|百万|[千万亿])\s*+)?(?:(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_AMOUNT = (r"\s*+(?:个\s*+)?(?:(?:千万|百万|[千万亿])\s*+)?(?:(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
            + r")(?![a-z])\s*+)?")
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
     "==": lambda a, b: abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0),
 }
 # A word must start a word ("cover 38" is not "over 38"); a sign may follow one (gpu≥800).
-_PATTERNS = [(op, re.compile(rf"{'(?<![a-z])' * words[0].isalnum()}(?:{words})\s*{_N}({_AMOUNT})"))
+# 达到1千万或者更多: a word after the amount that repeats the one before it belongs to the condition.
+_AGAIN = "(?:" + "|".join(w for _, w in _AFTER) + ")?"
+_PATTERNS = [(op, re.compile(rf"{'(?<![a-z])' * words[0].isalnum()}(?:{words})\s*{_N}({_AMOUNT}){_AGAIN}"))
              for op, words in _BEFORE] + [
     (op, re.compile(rf"{_N}{_UNIT}(?:{words})")) for op, words in _AFTER
 ]

@@ -190,7 +190,9 @@ def retarget(chunks: list[Chunk], doc_text: str, question: str, ev: Evidence,
     need_dim = bool(dims)
     need_value = bool(stated) and not any(same_value(a, b) for a in stated for b in here)
     if not need_dim and not need_value:
-        return None
+        # 是要一百万人次还是一千万人次 of a span with 1000 万人次: the amount stated is the evidence
+        # (its numerals are no words of the guide to cover).
+        return chosen if stated else None
     # A span that already holds the dimension keeps its place unless a metric covers more.
     best: tuple[float, int, Chunk, int, int] | None = None
     floor = ev.coverage(normalize(span)) if has_dim and not need_value else 0.0

@@ -63,7 +63,8 @@ def cn_value(token: str) -> float | None:
     import cn2an
 
     try:
-        return float(cn2an.cn2an(token, "smart"))
+        # 一万万 is an old way to write 一亿, which cn2an does not read.
+        return float(cn2an.cn2an(token.replace("万万", "亿"), "smart"))
     except (ValueError, KeyError, IndexError, TypeError):  # not a numeral cn2an reads (一些, 万一)
         return None
 
