@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.answer import NARROW_ABOVE, Evidence, metric_groups
+from rag.lexicon import ENGLISH_GLOSSARY
 from rag.normalize import normalize, strip_spaces
 from rag.types import Chunk
 from rag.units import (
@@ -30,7 +31,7 @@ from rag.units import (
 # Words that measure or relate to any target, so they name no attribute of their own: 规模 in
 # 什么规模, 达到 in 达到多少. Family-wide: how any guide's targets are asked about.
 GENERIC_ASK = frozenset(
-    "规模 体量 数量 数目 人数 个数 总数 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 以内 以上 以下 之内 "
+    "规模 体量 数量 数目 人数 个数 总数 时间 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 以内 以上 以下 之内 "
     "达到 控制 覆盖 处理 支持 实现 构建 建设 提供 具备 完成 形成 开展 开发 研发 建立 搭建 需要 考核 规定 "
     "应用 示范 平台 系统 服务 项目 相关 主要 能够 可以 做到 满足 执行 一般 怎么 通常".split()
 )
@@ -50,8 +51,9 @@ MEASURES = ("件", "台", "辆", "条", "张", "套", "批", "座", "款", "份"
 ASKED_MEASURE = re.compile(r"(?<!第)(?:几|多少)([\u4e00-\u9fff])")
 # "Which district" (放在哪个区县, 指定的是哪个区): a name is asked, which only a named place answers.
 WHICH_PLACE = re.compile(r"哪(?:个|些|一个)(?:区县|区|县)|哪(?:里|儿)落地|落(?:地|在)哪")
-# The character before 区/县 that makes it a kind of place, not a named one (市区, 示范区, 各区县).
-_KIND_OF_PLACE = frozenset("市城园范景社辖山地片各本全郊街校厂库营专区县该")
+# Words ending in 区/县 that say a kind of place, not a named one (市区, 示范区, 各区县; not 璧山县).
+_KIND_OF_PLACE = frozenset("市区 城区 园区 范区 景区 社区 辖区 山区 地区 片区 各区 本区 全区 郊区 街区 校区 厂区 库区 营区 专区 "
+                           "该区 区县 市县 各县 本县 全县 该县 郊县".split())
 # Dimensions read from a unit are strong evidence; spoken measures (多久) also fit a period.
 _UNIT_WORDS = frozenset(UNITS)
 
@@ -116,7 +118,9 @@ class Coverage:
         asked = blank_spoken_measures(question)
         terms = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
                  if is_known(t) and attribute_word(t) and not (t in question and t not in asked)]
-        lacking = [(w, t) for t, w in terms if t not in text and t in self.vocabulary]
+        # 区县财政 of a project with 区级财政: the guide's term for a spoken word covers it (lexicon).
+        lacking = [(w, t) for t, w in terms if t not in text and t in self.vocabulary
+                   and not any(alt and alt in text for alt in ENGLISH_GLOSSARY.get(t, "").split("|"))]
         if english and len(lacking) < len(terms):
             # An English question is translated word by word (revenue or economic benefit): one
             # rendering the project lacks is not the ask, all of them are.
@@ -155,8 +159,8 @@ def counted_in(question: str) -> str:
 def names_place(text: str) -> bool:
     """Return True if a (normalised) text names a district or county (渝北区), not only a kind (市区, 区级)."""
     for m in re.finditer(r"[区县]", text):
-        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
-        if (before and "\u4e00" <= before <= "\u9fff" and before not in _KIND_OF_PLACE
+        before, after = text[max(0, m.start() - 1) : m.end()], text[m.end() : m.end() + 1]
+        if (len(before) == 2 and "\u4e00" <= before[0] <= "\u9fff" and before not in _KIND_OF_PLACE
                 and after not in ("级", "域", "内", "外")):
             return True
     return False

@@ -35,6 +35,7 @@ class Ranked:
     start: int
     end: int
     value: float
+    dimension: str = ""  # of the amount: area for 50km2, '' for a bare count
 
 
 def direction(norm: str) -> int:
@@ -62,14 +63,16 @@ def answer_rank(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: d
         found = _metric(h.chunk, texts[h.chunk.doc], ev, dims)
         if found is None:
             continue
-        cov, start, end, value = found
+        cov, start, end, value, dim = found
         key = f"{h.chunk.doc}#{h.chunk.project}"
         if key not in best or cov > best[key][0]:
-            best[key] = (cov, Ranked(h, start, end, value))
+            best[key] = (cov, Ranked(h, start, end, value, dim))
     if not best:
         return None
     top = max(c for c, _ in best.values())
-    ranked = [r for c, r in best.values() if c >= KEEP * top]
+    # 面积最大 of 区级示范区域面积≥20km2 and 应用示范面积≥50km2: an amount in the dimension asked
+    # competes though the metric is worded apart from the question.
+    ranked = [r for c, r in best.values() if c >= KEEP * top or r.dimension in dims]
     if len(ranked) < 2:
         return None
     ranked.sort(key=lambda r: -sign * r.value)
@@ -88,8 +91,8 @@ def answer_rank(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: d
     return ans
 
 
-def _metric(chunk: Chunk, doc_text: str, ev: Evidence, dims: set[str]) -> tuple[float, int, int, float] | None:
-    """Return (coverage, start, end, amount) of the chunk's metric that best holds the question."""
+def _metric(chunk: Chunk, doc_text: str, ev: Evidence, dims: set[str]) -> tuple[float, int, int, float, str] | None:
+    """Return (coverage, start, end, amount, its dimension) of the chunk's metric that best holds the question."""
     best = None
     for clause in chunk.clauses:
         for g in metric_groups(clause):
@@ -102,5 +105,5 @@ def _metric(chunk: Chunk, doc_text: str, ev: Evidence, dims: set[str]) -> tuple[
                 # The amount is the first after the asked words (规模≥100TB、…数据≥10 万 → 100TB).
                 spots = [text.find(alt) for t in ev.terms for alt in t.split("|") if alt in text]
                 after = [x for x in amounts if x.at >= max(spots, default=0)] or amounts[-1:]
-                best = (cov, g.start, g.end, after[0].value)
+                best = (cov, g.start, g.end, after[0].value, after[0].dimension)
     return best
