@@ -1,0 +1,121 @@
+"""A count asked in a measure word, "which district", stated amounts and spoken conditions (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import Evidence
+from rag.compare import conditions
+from rag.coverage import Coverage, counted_in, names_place, retarget
+from rag.normalize import normalize
+from rag.types import Chunk, Clause
+from rag.units import cn_value, quantities
+
+
+def _chunk(project: str, section: str, text: str) -> Chunk:
+    return Chunk(f"g#{project}#{section}", "g", "指南", project, "某平台研发", section, 1, text, 0, len(text),
+                 (Clause(text, 0, len(text)),), project_no=1)
+
+
+def _gap(text: str, question: str, span: str = "") -> str | None:
+    cov = Coverage([_chunk("项目一", "考核指标", text)])
+    gap = cov.gap("g", "项目一", "考核指标", Evidence([], []), lambda _t: True, normalize(question), span=span)
+    return gap.note if gap else None
+
+
+@pytest.mark.parametrize(("question", "measure"), [
+    ("要投放多少台清扫车", "台"), ("接入几颗低轨卫星", "颗"), ("培养多少人", "人名位"),
+    ("示范多少辆车", "辆"), ("这是第几批", ""), ("授权发明专利几项", ""), ("要多少天", ""),
+])
+def test_the_measure_word_a_count_is_asked_in(question: str, measure: str) -> None:
+    assert counted_in(question) == measure
+
+
+@pytest.mark.parametrize(("text", "question", "lacks"), [
+    ("研发无人作业清洁装备≥3 类，工作效率≥5000m²/h", "示范时要投放多少台清扫车？", "以“台”计的数量"),
+    ("定位水平精度≥20cm，服务用户≥100 万", "要接入多少颗低轨卫星？", "以“颗”计的数量"),
+    ("示范智能驾驶汽车≥50 辆，里程≥20000km", "示范汽车要多少辆？", None),
+    ("培养博士≥5 名，授权发明专利≥3 项", "要培养多少人？", None),
+])
+def test_a_count_in_a_measure_the_project_never_counts_in_is_a_gap(text: str, question: str,
+                                                                  lacks: str | None) -> None:
+    note = _gap(text, question)
+    assert (note is None) if lacks is None else (note == f"项目一的考核指标没有提到{lacks}。")
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("本项目以市区（县）联动方式实施。", False), ("在区级真实复杂环境下示范", False),
+    ("在示范区内开展应用", False), ("各区县协同推进", False),
+    ("在渝北区开展示范", True), ("落地两江新区", True), ("在璧山县建设", True),
+])
+def test_a_named_district_is_told_from_a_kind_of_place(text: str, named: bool) -> None:
+    assert names_place(normalize(text)) is named
+
+
+@pytest.mark.parametrize(("span", "question", "gap"), [
+    ("本项目以市区（县）联动方式实施。", "具体放在哪个区县落地？", True),
+    ("在区级真实复杂环境下示范", "指南有没有指定是哪个区？", True),
+    ("在渝北区开展示范", "具体放在哪个区县落地？", False),
+    ("本项目以市区（县）联动方式实施。", "实施方式是不是要跟区县一起？", False),
+])
+def test_which_district_is_answered_only_by_a_named_one(span: str, question: str, gap: bool) -> None:
+    note = _gap(span, question, span=span)
+    assert (note == "项目一的考核指标没有提到具体的区县。") if gap else note is None
+
+
+@pytest.mark.parametrize(("q", "op", "amount"), [
+    ("哪些项目市级财政给的钱不到8百万", "<", 8e6), ("哪些项目资助不足500万元", "<", 5e6),
+    ("要求出资达到1个亿的项目", ">=", 1e8), ("资助上限能达到1千万或者更多", ">=", 1e7),
+])
+def test_spoken_conditions_are_read_with_their_magnitude(q: str, op: str, amount: float) -> None:
+    found, rest = conditions(normalize(q))
+    assert [(c.op, c.amount.value if c.amount else None) for c in found] == [(op, amount)]
+    assert "或者" not in rest and "更多" not in rest
+
+
+@pytest.mark.parametrize(("token", "value"), [("一万万", 1e8), ("五千万", 5e7), ("一千", 1e3)])
+def test_chinese_numerals_with_old_magnitudes(token: str, value: float) -> None:
+    assert cn_value(token) == value
+
+
+@pytest.mark.parametrize(("span", "question", "keeps"), [
+    ("服务游客≥1 亿人次", "服务游客是要一千万人次还是一万万人次？", True),
+    ("报告生成时间≤300s", "如果5分钟以内出报告，算不算达标？", True),
+    ("服务游客≥1 亿人次", "服务游客要多少？", False),
+])
+def test_a_span_stating_the_amount_asked_answers_it(span: str, question: str, keeps: bool) -> None:
+    chunk = _chunk("项目一", "考核指标", span)
+    moved = retarget([chunk], span, normalize(question), Evidence(["服务"], [1.0]), (chunk, 0, len(span)))
+    assert (moved == (chunk, 0, len(span))) if keeps else moved is None
+    assert quantities(normalize(question)) or not keeps
+
+
+@pytest.mark.parametrize(("text", "question", "gap"), [
+    ("市级财政经费资助不超过 1000 万元，区级财政经费资助不超过 1000 万元", "区县财政那块最多能给多少？", False),
+    ("市级财政经费资助不超过 750 万元", "区县财政那块最多能给多少？", True),
+])
+def test_a_spoken_word_is_covered_by_the_guides_term_for_it(text: str, question: str, gap: bool) -> None:
+    cov = Coverage([_chunk("项目一", "资助强度", text), _chunk("项目二", "资助强度", "区县配套资金≥100 万元")])
+    note = cov.gap("g", "项目一", "资助强度", Evidence(["区县"], [1.0]), lambda _t: True, normalize(question))
+    assert (note is not None) is gap
+
+
+def test_time_names_no_attribute_of_its_own() -> None:
+    # 最多给几年时间 of a project whose period reads 不超过 3 年: 时间 is how the period is asked.
+    cov = Coverage([_chunk("项目一", "实施周期", "不超过 3 年。"), _chunk("项目二", "考核指标", "报告生成时间≤300s")])
+    note = cov.gap("g", "项目一", "实施周期", Evidence(["时间"], [1.0]), lambda _t: True, normalize("最多给几年时间？"))
+    assert note is None
+
+
+@pytest.mark.parametrize(("text", "value", "dimension"), [
+    ("应用示范面积≥50km2，示范企业≥10 家", 50.0, "area"),
+    ("区级示范区域面积≥20km2，示范汽车≥50 辆", 20.0, "area"),
+])
+def test_a_ranked_metric_carries_the_dimension_of_its_amount(text: str, value: float, dimension: str) -> None:
+    from rag.rank import _metric
+    from rag.units import asked_dimensions
+
+    dims = asked_dimensions(normalize("哪个要求的面积最大？"))
+    assert "area" in dims
+    found = _metric(_chunk("项目一", "考核指标", text), text, Evidence(["面积"], [1.0]), dims)
+    assert found is not None and found[3:] == (value, dimension)
