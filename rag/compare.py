@@ -70,9 +70,17 @@ class Condition:
         return _OPS[self.op](found.value, self.amount.value)
 
 
+# 亿元级别, 千万级: an order of magnitude asks for at least one of it (1亿元 and more).
+_ORDER = re.compile(r"(千万|百万|[万亿])(元|人次)?(?:级别|量级|级)")
+
+
 def conditions(text: str) -> tuple[list[Condition], str]:
     """Return the numeric conditions a normalised question states and the text without them."""
     found: list[Condition] = []
+    for m in _ORDER.finditer(text):
+        read = quantities("1" + m.group(1) + (m.group(2) or ""))
+        found.append(Condition(">=", 1.0, m.group(0), read[0] if read else None))
+    text = _ORDER.sub(" ", text)
     for op, pat in _PATTERNS:
         for m in pat.finditer(text):
             amount = None

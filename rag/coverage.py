@@ -33,7 +33,7 @@ from rag.units import (
 GENERIC_ASK = frozenset(
     "规模 体量 数量 数目 人数 个数 总数 时间 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 以内 以上 以下 之内 "
     "达到 控制 覆盖 处理 支持 实现 构建 建设 提供 具备 完成 形成 开展 开发 研发 建立 搭建 需要 考核 规定 "
-    "应用 示范 平台 系统 服务 项目 相关 主要 能够 可以 做到 满足 执行 一般 怎么 通常".split()
+    "应用 示范 平台 系统 服务 项目 相关 主要 能够 可以 做到 满足 执行 一般 怎么 通常 注意 特别注意 注意事项 留意".split()
 )
 # Words of an applicant's story before the question (我们是一家企业，准备牵头申报…): they say who
 # asks, not what is asked, so they are never an attribute the answer must cover.
@@ -47,7 +47,8 @@ TARGET_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|要不�
 # Measure words a count is asked in (几台, 多少颗): a project whose targets never count in one sets
 # no such count, and its ≥3 类 answers nothing. Words of one row count the same things; 个 项 种 类 次
 # count anything, 天 is a period (the dimension check judges it). Family-wide.
-MEASURES = ("件", "台", "辆", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位")
+# Some count the same things: a patent is 一件 or 一项, a vehicle 一台 or 一辆.
+MEASURES = ("件项", "台辆", "辆台", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位")
 ASKED_MEASURE = re.compile(r"(?<!第)(?:几|多少)([\u4e00-\u9fff])")
 # "Which district" (放在哪个区县, 指定的是哪个区): a name is asked, which only a named place answers.
 WHICH_PLACE = re.compile(r"哪(?:个|些|一个)(?:区县|区|县)|哪(?:里|儿)落地|落(?:地|在)哪")
@@ -107,7 +108,7 @@ class Coverage:
         if not TARGET_ASK.search(question):
             return None
         measure = counted_in(blank_spoken_measures(question))
-        if measure and not re.search(rf"[\d一二两三四五六七八九十百千万]\s*[{measure}]", text):
+        if measure and not re.search(rf"[\d一二两三四五六七八九十百千万亿]\s*[{measure}]", text):
             # 投放多少台清扫车 of a project that counts nothing in 台: its ≥3 类 装备 is another target.
             return Gap(project, section, f"以“{measure[0]}”计的数量")
         have = self.project_dims[(doc, project)]
@@ -151,9 +152,11 @@ def attribute_word(term: str) -> bool:
 
 
 def counted_in(question: str) -> str:
-    """Return the measure words of the count a question asks (多少台 → 台; 多少人 → 人名位), or ''."""
+    """Return the measure words of the count a question asks (多少台 → 台辆; 多少人 → 人名位), or ''."""
     m = ASKED_MEASURE.search(question)
-    return next((u for u in MEASURES if m and m.group(1) in u), "")
+    if m is None or m.group(1) in "个项种类次":  # counts anything
+        return ""
+    return next((u for u in MEASURES if m.group(1) in u), "")
 
 
 def names_place(text: str) -> bool:

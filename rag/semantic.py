@@ -170,7 +170,7 @@ class Semantic:
         cov = np.array([ev.coverage(normalize(self._text(j))) for j in rows]) if ev.terms else np.zeros(len(rows))
         score = cov + self.cal.dense_weight * z
         m = ASKED_MEASURE.search(ask)
-        unit = next((u for u in _MEASURES if m and m.group(1) in u), "")
+        unit = next((u for u in _MEASURES if m and m.group(1) in u and m.group(1) != "项"), "")
         # … counted in the unit asked: 多少辆巡检车 is not answered by 巡检装备≥3 类, and 几天 by the
         # group in days when it is close enough (z), however many words other groups share.
         allowed = [k for k, j in enumerate(rows) if not unit or any(ch in self._text(j) for ch in unit)]

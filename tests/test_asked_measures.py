@@ -24,8 +24,8 @@ def _gap(text: str, question: str, span: str = "") -> str | None:
 
 
 @pytest.mark.parametrize(("question", "measure"), [
-    ("要投放多少台清扫车", "台"), ("接入几颗低轨卫星", "颗"), ("培养多少人", "人名位"),
-    ("示范多少辆车", "辆"), ("这是第几批", ""), ("授权发明专利几项", ""), ("要多少天", ""),
+    ("要投放多少台清扫车", "台辆"), ("软件著作权要取得几件", "件项"), ("接入几颗低轨卫星", "颗"), ("培养多少人", "人名位"),
+    ("示范多少辆车", "台辆"), ("这是第几批", ""), ("授权发明专利几项", ""), ("要多少天", ""),
 ])
 def test_the_measure_word_a_count_is_asked_in(question: str, measure: str) -> None:
     assert counted_in(question) == measure
@@ -36,6 +36,8 @@ def test_the_measure_word_a_count_is_asked_in(question: str, measure: str) -> No
     ("定位水平精度≥20cm，服务用户≥100 万", "要接入多少颗低轨卫星？", "以“颗”计的数量"),
     ("示范智能驾驶汽车≥50 辆，里程≥20000km", "示范汽车要多少辆？", None),
     ("培养博士≥5 名，授权发明专利≥3 项", "要培养多少人？", None),
+    ("示范智能驾驶汽车≥50 辆", "示范用的汽车要几台？", None), ("软件著作权≥20 项", "软件著作权要取得几件？", None),
+    ("对接公共数据资源≥10 亿条", "要对接多少条数据？", None),
 ])
 def test_a_count_in_a_measure_the_project_never_counts_in_is_a_gap(text: str, question: str,
                                                                   lacks: str | None) -> None:
@@ -119,3 +121,18 @@ def test_a_ranked_metric_carries_the_dimension_of_its_amount(text: str, value: f
     assert "area" in dims
     found = _metric(_chunk("项目一", "考核指标", text), text, Evidence(["面积"], [1.0]), dims)
     assert found is not None and found[3:] == (value, dimension)
+
+
+@pytest.mark.parametrize(("q", "amount"), [
+    ("哪些要求的销售收入或者经济效益是亿元级别的", 1e8), ("服务人次是千万级的项目", 1e7), ("百万元量级的资助", 1e6),
+])
+def test_an_order_of_magnitude_asks_for_at_least_one_of_it(q: str, amount: float) -> None:
+    found, rest = conditions(normalize(q))
+    assert [(c.op, c.amount.value if c.amount else None) for c in found] == [(">=", amount)]
+    assert "级" not in rest
+
+
+def test_what_to_note_names_no_attribute() -> None:
+    from rag.coverage import attribute_word
+
+    assert not attribute_word("注意") and not attribute_word("特别注意") and attribute_word("软件著作权")
