@@ -50,6 +50,8 @@ TARGET_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|要不�
 # Some count the same things: a patent is 一件 or 一项, a vehicle 一台 or 一辆.
 MEASURES = ("件项", "台辆", "辆台", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位")
 ASKED_MEASURE = re.compile(r"(?<!第)(?:几|多少)([\u4e00-\u9fff])")
+# A count written without a measure word (指令数据≥100 万): it may be the count asked in 条.
+_BARE_COUNT = re.compile(r"\d(?:千万|百万|[千万亿])?(?=$|[，,；;。、)）])")
 # "Which district" (放在哪个区县, 指定的是哪个区): a name is asked, which only a named place answers.
 WHICH_PLACE = re.compile(r"哪(?:个|些|一个)(?:区县|区|县)|哪(?:里|儿)落地|落(?:地|在)哪")
 # Words ending in 区/县 that say a kind of place, not a named one (市区, 示范区, 各区县; not 璧山县).
@@ -108,7 +110,8 @@ class Coverage:
         if not TARGET_ASK.search(question):
             return None
         measure = counted_in(blank_spoken_measures(question))
-        if measure and not re.search(rf"[\d一二两三四五六七八九十百千万亿]\s*[{measure}]", text):
+        if (measure and not re.search(rf"[\d一二两三四五六七八九十百千万亿]\s*[{measure}]", text)
+                and not _BARE_COUNT.search(strip_spaces(normalize(span)))):
             # 投放多少台清扫车 of a project that counts nothing in 台: its ≥3 类 装备 is another target.
             return Gap(project, section, f"以“{measure[0]}”计的数量")
         have = self.project_dims[(doc, project)]

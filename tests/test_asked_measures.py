@@ -33,15 +33,16 @@ def test_the_measure_word_a_count_is_asked_in(question: str, measure: str) -> No
 
 @pytest.mark.parametrize(("text", "question", "lacks"), [
     ("研发无人作业清洁装备≥3 类，工作效率≥5000m²/h", "示范时要投放多少台清扫车？", "以“台”计的数量"),
-    ("定位水平精度≥20cm，服务用户≥100 万", "要接入多少颗低轨卫星？", "以“颗”计的数量"),
+    ("定位水平精度≥20cm，收敛时间≤30min", "要接入多少颗低轨卫星？", "以“颗”计的数量"),
     ("示范智能驾驶汽车≥50 辆，里程≥20000km", "示范汽车要多少辆？", None),
     ("培养博士≥5 名，授权发明专利≥3 项", "要培养多少人？", None),
     ("示范智能驾驶汽车≥50 辆", "示范用的汽车要几台？", None), ("软件著作权≥20 项", "软件著作权要取得几件？", None),
     ("对接公共数据资源≥10 亿条", "要对接多少条数据？", None),
+    ("高质量指令数据≥100 万，人工标注率≥95%", "高质量指令数据需要多少条？", None),
 ])
 def test_a_count_in_a_measure_the_project_never_counts_in_is_a_gap(text: str, question: str,
                                                                   lacks: str | None) -> None:
-    note = _gap(text, question)
+    note = _gap(text, question, span=text)
     assert (note is None) if lacks is None else (note == f"项目一的考核指标没有提到{lacks}。")
 
 
