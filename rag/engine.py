@@ -145,7 +145,9 @@ class Engine:
                     self._group_names.setdefault(d.id, {})[stem] = normalize(p.group)
         self._project_titles = {(d.id, p.number): p.title for d in docs for p in d.projects}
         # Each project's title words, for a question naming a project by two or more of them.
-        self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS}
+        # A word the guide's own title holds (新能源汽车 in 新能源汽车线控底盘…) names the guide, not a project.
+        self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS
+                                                and w not in strip_spaces(normalize(d.title))}
                              for d in docs for p in d.projects}
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
@@ -271,7 +273,8 @@ class Engine:
         named = named_guides(" ".join([q.norm, *q.glossary]), self.names)
         if not q.project_numbers and not q.from_end:
             # Words of a project title name that project's guide(s) (an alias in a guide's file too).
-            topical = {d for w in q.topic_words for d, _ in self.topics.get(w, ())}
+            # An alias (from one guide's file: 汽车 → …) does not outweigh a guide named in words.
+            topical = {d for w in q.topic_words if not (named and w in q.aliased) for d, _ in self.topics.get(w, ())}
             titled = self._title_match(q, [d for d in docs if d in named] or docs)
             if titled and not {d for d, _ in titled} & topical:
                 # Words of a title in the question outweigh an alias (from one guide's file) it also holds.

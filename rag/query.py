@@ -120,6 +120,7 @@ class Query:
     project_numbers: list[int] = field(default_factory=list)  # written explicitly: 项目四, project 4
     from_end: list[int] = field(default_factory=list)  # 最后一个项目 → 1, 倒数第二个 → 2
     topic_words: list[str] = field(default_factory=list)  # distinctive words of project titles
+    aliased: list[str] = field(default_factory=list)  # topic words only an alias named (汽车 → 智驾)
     sections: list[str] = field(default_factory=list)  # strong section intent, best first
     weak_sections: list[str] = field(default_factory=list)
     content: str = ""  # what is left once project and section words are removed
@@ -216,6 +217,7 @@ def _with_context(question: str, body: str, context: str, topics: Iterable[str],
     if not q.has_project:  # 项目四：出资要求？ — the project is named before the question
         c = understand(context, topics, segment, aliases, glossary)
         q.project_numbers, q.from_end, q.topic_words = c.project_numbers, c.from_end, c.topic_words
+        q.aliased = c.aliased
         q.cross = q.cross or c.cross  # 我们想报这批项目，申报单位需要满足什么条件
     return q
 
@@ -271,6 +273,7 @@ def _aliases(q: Query, rest: str, aliases: Sequence[tuple[str, str]]) -> None:
         # clause counts.
         if _contains(rest, alias) and word not in q.topic_words:
             q.topic_words.append(word)
+            q.aliased.append(word)
 
 
 def _sections(q: Query, rest: str) -> str:
@@ -355,6 +358,7 @@ def merge_followup(current: Query, previous: Query) -> Query:
         merged.project_numbers = list(previous.project_numbers)
         merged.from_end = list(previous.from_end)
         merged.topic_words = list(previous.topic_words)
+        merged.aliased = list(previous.aliased)
     if not current.all_sections:
         merged.sections = list(previous.sections)
         merged.weak_sections = list(previous.weak_sections)
