@@ -43,6 +43,7 @@ from rag.topics import (
     named_guides,
     project_number,
     topic_words,
+    unique_title_pieces,
     without_guide_names,
     without_title_runs,
 )
@@ -144,6 +145,8 @@ class Engine:
                     self._groups.setdefault(d.id, {}).setdefault(stem, []).append(p.number)
                     self._group_names.setdefault(d.id, {})[stem] = normalize(p.group)
         self._project_titles = {(d.id, p.number): p.title for d in docs for p in d.projects}
+        self._flat_titles = {k: strip_spaces(normalize(t)) for k, t in self._project_titles.items()}
+        self._flat_guides = {d.id: strip_spaces(normalize(d.title)) for d in docs}
         # Each project's title words, for a question naming a project by two or more of them.
         # A word the guide's own title holds (新能源汽车 in 新能源汽车线控底盘…) names the guide, not a project.
         self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS
@@ -311,9 +314,15 @@ class Engine:
         title does (算力调度平台那个项目); only with several guides loaded (one guide's titles name by topic)."""
         if len(self.documents) < 2:
             return set()
-        ranked = sorted(((sum(w in q.norm for w in ws), k) for k, ws in self._title_words.items() if k[0] in scope),
-                        reverse=True)
-        if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
+        words = {k: sum(w in q.norm for w in ws) for k, ws in self._title_words.items() if k[0] in scope}
+        # A piece only one title holds (电驱 of 电驱动总成) names its project as well as a word; a
+        # question asked of several projects names none.
+        pieces = {} if q.cross else unique_title_pieces(
+            strip_spaces(q.norm), {k: t for k, t in self._flat_titles.items() if k[0] in scope}, self._flat_guides,
+            {k: t for k, t in self._project_flat.items() if k[0] in scope})
+        ranked = sorted(((words[k] + pieces.get(k, 0), k) for k in words), reverse=True)
+        if ranked and (ranked[0][0] >= 2 or pieces.get(ranked[0][1])) and (
+                len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
             return {ranked[0][1]}
         return set()
 
