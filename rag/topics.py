@@ -134,6 +134,8 @@ def without_guide_names(content: str, names: dict[str, GuideNames], titles: list
         content = pat.sub(" ", content)
     words = {w for n in names.values() for w in n.words}
     words |= {w for t in titles for w in tok.segment(t) if len(w) >= 2 and not re.search(r"\d", w)}
+    # A place is named with or without its 市 / 省 (重庆市 → 重庆).
+    words |= {w[:-1] for w in words if len(w) >= 3 and w[-1] in "市省"}
     for w in sorted(words - KEEP_IN_CONTENT, key=len, reverse=True):
         content = content.replace(w, " ")
     return re.sub(r"\s+", " ", content).strip()
