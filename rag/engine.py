@@ -148,7 +148,7 @@ class Engine:
         self._flat_titles = {k: strip_spaces(normalize(t)) for k, t in self._project_titles.items()}
         self._flat_guides = {d.id: strip_spaces(normalize(d.title)) for d in docs}
         # Each project's title words, for a question naming a project by two or more of them.
-        # A word the guide's own title holds (新能源汽车 in 新能源汽车线控底盘…) names the guide, not a project.
+        # A word the guide's own title holds (its field, repeated in a project title) names the guide, not a project.
         self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS
                                                 and w not in strip_spaces(normalize(d.title))}
                              for d in docs for p in d.projects}
@@ -276,7 +276,7 @@ class Engine:
         named = named_guides(" ".join([q.norm, *q.glossary]), self.names)
         if not q.project_numbers and not q.from_end:
             # Words of a project title name that project's guide(s) (an alias in a guide's file too).
-            # An alias (from one guide's file: 汽车 → …) does not outweigh a guide named in words.
+            # An alias (from one guide's file) does not outweigh a guide named in words.
             topical = {d for w in q.topic_words if not (named and w in q.aliased) for d, _ in self.topics.get(w, ())}
             titled = self._title_match(q, [d for d in docs if d in named] or docs)
             if titled and not {d for d, _ in titled} & topical:
@@ -315,7 +315,7 @@ class Engine:
         if len(self.documents) < 2:
             return set()
         words = {k: sum(w in q.norm for w in ws) for k, ws in self._title_words.items() if k[0] in scope}
-        # A piece only one title holds (电驱 of 电驱动总成) names its project as well as a word; a
+        # A piece only one title holds (岸电 of 船舶岸电智能连接装置) names its project as well as a word; a
         # question asked of several projects names none.
         pieces = {} if q.cross else unique_title_pieces(
             strip_spaces(q.norm), {k: t for k, t in self._flat_titles.items() if k[0] in scope}, self._flat_guides,

@@ -16,7 +16,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "针对什么", "针对哪些", "主要做", "要研究", "研究方向", "痛点", "难点", "难题", "瓶颈", "想解决",
         "解决什么", "解决啥", "解决的问题", "拟解决的", "要解决的", "技术方向", "重点研究", "研究哪些",
         "研发哪些", "研发什么", "开发哪些", "开发什么",
-        # What a project builds or tackles: 主要攻关哪些技术, 主要建设些什么.
+        # What a project builds or tackles: 攻关哪些技术, 主要建设些什么.
         "攻关", "主要建设", "建设什么", "建设些什么", "建设哪些", "建些什么",
         "problem", "problems", "solve", "research content", "what does", "what is project", "about",
         "tasks", "task", "objective", "objectives", "scope", "aim", "aims", "goal", "goals",
@@ -48,7 +48,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "资助强度", "资助", "经费", "出资", "配套", "自筹", "给多少钱", "多少钱", "补多少", "补贴", "拨款",
         "支持多少", "支持金额", "财政", "资金", "钱", "预算", "金额", "额度", "万元", "拟支持", "支持几项",
         "给多少", "各给", "补助多少", "contribute",
-        # The applicant's own share and when money comes: 自己得掏多少钱, 先给钱还是做完再补.
+        # The applicant's own share and when money comes: 自己掏多少, 先给钱还是事后补.
         "掏多少", "掏钱", "自己出多少", "先给钱", "再补", "事后补",
         "几个项目", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
         "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "financial support", "award", "awards",
@@ -58,7 +58,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "实施周期": (
         "实施周期", "周期", "多久", "几年", "多长时间", "多少年", "期限", "年限", "时长", "执行期", "实施期",
         "做多久", "建设期", "工期", "多长", "时限", "好久", "好多年", "搞多久", "要多久",
-        # From when to when, and by when it ends: 执行时间从哪年哪月到哪年哪月, 要干到啥时候.
+        # From when to when, and by when it ends: 执行时间是哪年哪月, 要干到啥时候.
         "执行时间", "实施时间", "哪年哪月", "干到", "到啥时候", "到什么时候", "什么时候完成", "何时完成",
         "之前完成", "完成时间",
         "how long", "duration", "period", "implementation period", "years", "timeline", "time frame",

@@ -58,7 +58,7 @@ WEAK_SECTION_WORDS = {
     "about": "拟解决问题", "支持多少": "资助强度", "require": "考核指标", "requirement": "考核指标", "门槛": "申报条件",
 }
 # The batch as a whole (这批, 整个…专项): asked of every project, unless the question names one
-# (这批的固态电池项目: the words name the guide of the project named).
+# (这批的岸电项目: the words name the guide of the project named).
 _BATCH = r"这\s*一?批|本批|该批|整批|全批|整个[^,;。?!]{0,16}?(?:专项|批次?|指南)"
 BATCH_MARKERS = re.compile(_BATCH)
 # Words that ask about several projects at once (哪些项目…, each project): the answer is a row
@@ -124,7 +124,7 @@ class Query:
     project_numbers: list[int] = field(default_factory=list)  # written explicitly: 项目四, project 4
     from_end: list[int] = field(default_factory=list)  # 最后一个项目 → 1, 倒数第二个 → 2
     topic_words: list[str] = field(default_factory=list)  # distinctive words of project titles
-    aliased: list[str] = field(default_factory=list)  # topic words only an alias named (汽车 → 智驾)
+    aliased: list[str] = field(default_factory=list)  # topic words only an alias (a guide file's name for them) named
     sections: list[str] = field(default_factory=list)  # strong section intent, best first
     weak_sections: list[str] = field(default_factory=list)
     content: str = ""  # what is left once project and section words are removed
@@ -200,7 +200,7 @@ def understand(question: str, topics: Iterable[str] = (),
     rest = _projects(q, rest)
     rest = _topics(q, rest, topics, segment)
     if q.cross and q.has_project and not CROSS_MARKERS.search(BATCH_MARKERS.sub(" ", norm)):
-        q.cross = False  # 这批的固态电池项目: the batch words name the guide of the project named
+        q.cross = False  # 这批的岸电项目: the batch words name the guide of the project named
     if q.cross or not q.has_project:
         # Asked of one project, 在线人数≥2000 is evidence as written; across projects, a condition.
         q.conditions, rest = conditions(rest)

@@ -189,7 +189,7 @@ _FILLER_RUN = re.compile("|".join(sorted((re.escape(w) for w in TITLE_FILLERS), 
 
 def unique_title_pieces(norm: str, titles: dict[tuple[str, int], str], guide_titles: dict[str, str],
                         bodies: dict[tuple[str, int], str]) -> dict[tuple[str, int], int]:
-    """Return, per project, how many pieces of a question only its title holds (电驱 of 电驱动总成, 超充).
+    """Return, per project, how many pieces of a question only its title holds (岸电 of 船舶岸电智能连接装置).
 
     A short name people give a project is a piece of its title: 2+ Chinese characters beyond the
     title fillers, in no other title, not in its guide's own title (that names the guide) and in the
