@@ -12,7 +12,7 @@ import re
 # Asking for a point in time, not a duration (多久, 多长时间 ask a period: rag/units.py).
 WHEN = re.compile(
     r"什么时候|什么时间|啥时候|哪天|哪一天|哪日|几号|几月|几点|何时|何日|什么日子|哪个日子|什么日期|哪个时间|"
-    r"截止日期|截止时间|截至日期|截至时间|申报时间|填报时间|起止时间|"
+    r"截止日期|截止时间|截至日期|截至时间|申报时间|填报时间|起止时间|哪年|哪月|"
     r"\bwhen\b|what date|which date|what time|by when|\bdeadline|\bdue date|\bwindow\b"
 )
 # A date or clock time as guides write them: 2026 年 6 月 9 日, 5 月 20 日前, 17:00.
@@ -32,3 +32,34 @@ def asks_when(norm: str) -> bool:
 def has_date(text: str) -> bool:
     """Return True if a text states a date or a clock time."""
     return DATE.search(text) is not None
+
+
+# A period as guides write it: a range of months (2025 年 12 月至 2028 年 11 月) or a length (不超过 3 年).
+_RANGE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?\s*(?:至|到|—|－|-|~|～)\s*"
+                    r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+_LENGTH = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*(?:个)?\s*(年|月)")
+_YEAR = re.compile(r"\d{4}\s*年")
+
+
+def period_months(text: str) -> float | None:
+    """Return how many months a period clause spans (a range counts both end months), or None.
+
+    2025 年 12 月至 2028 年 11 月 → 36; 不超过 3 年 → 36; 18 个月 → 18. A lone end date (至 2028 年
+    11 月) gives no length: None.
+    """
+    m = _RANGE.search(text)
+    if m:
+        y1, m1, y2, m2 = (int(g) for g in m.groups())
+        months = (y2 - y1) * 12 + (m2 - m1) + 1
+        return float(months) if months > 0 else None
+    if _YEAR.search(text):
+        return None
+    m = _LENGTH.search(text)
+    if not m:
+        return None
+    from rag.units import cn_value
+
+    n = float(m.group(1)) if m.group(1)[0].isdigit() else cn_value(m.group(1))
+    if n is None:
+        return None
+    return n * 12 if m.group(2) == "年" else n

@@ -43,6 +43,7 @@ from rag.topics import (
     named_guides,
     project_number,
     topic_words,
+    unique_title_pieces,
     without_guide_names,
     without_title_runs,
 )
@@ -144,8 +145,12 @@ class Engine:
                     self._groups.setdefault(d.id, {}).setdefault(stem, []).append(p.number)
                     self._group_names.setdefault(d.id, {})[stem] = normalize(p.group)
         self._project_titles = {(d.id, p.number): p.title for d in docs for p in d.projects}
+        self._flat_titles = {k: strip_spaces(normalize(t)) for k, t in self._project_titles.items()}
+        self._flat_guides = {d.id: strip_spaces(normalize(d.title)) for d in docs}
         # Each project's title words, for a question naming a project by two or more of them.
-        self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS}
+        # A word the guide's own title holds (its field, repeated in a project title) names the guide, not a project.
+        self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS
+                                                and w not in strip_spaces(normalize(d.title))}
                              for d in docs for p in d.projects}
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
@@ -271,7 +276,8 @@ class Engine:
         named = named_guides(" ".join([q.norm, *q.glossary]), self.names)
         if not q.project_numbers and not q.from_end:
             # Words of a project title name that project's guide(s) (an alias in a guide's file too).
-            topical = {d for w in q.topic_words for d, _ in self.topics.get(w, ())}
+            # An alias (from one guide's file) does not outweigh a guide named in words.
+            topical = {d for w in q.topic_words if not (named and w in q.aliased) for d, _ in self.topics.get(w, ())}
             titled = self._title_match(q, [d for d in docs if d in named] or docs)
             if titled and not {d for d, _ in titled} & topical:
                 # Words of a title in the question outweigh an alias (from one guide's file) it also holds.
@@ -308,9 +314,15 @@ class Engine:
         title does (算力调度平台那个项目); only with several guides loaded (one guide's titles name by topic)."""
         if len(self.documents) < 2:
             return set()
-        ranked = sorted(((sum(w in q.norm for w in ws), k) for k, ws in self._title_words.items() if k[0] in scope),
-                        reverse=True)
-        if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
+        words = {k: sum(w in q.norm for w in ws) for k, ws in self._title_words.items() if k[0] in scope}
+        # A piece only one title holds (岸电 of 船舶岸电智能连接装置) names its project as well as a word; a
+        # question asked of several projects names none.
+        pieces = {} if q.cross else unique_title_pieces(
+            strip_spaces(q.norm), {k: t for k, t in self._flat_titles.items() if k[0] in scope}, self._flat_guides,
+            {k: t for k, t in self._project_flat.items() if k[0] in scope})
+        ranked = sorted(((words[k] + pieces.get(k, 0), k) for k in words), reverse=True)
+        if ranked and (ranked[0][0] >= 2 or pieces.get(ranked[0][1])) and (
+                len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
             return {ranked[0][1]}
         return set()
 

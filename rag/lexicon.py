@@ -16,6 +16,8 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "针对什么", "针对哪些", "主要做", "要研究", "研究方向", "痛点", "难点", "难题", "瓶颈", "想解决",
         "解决什么", "解决啥", "解决的问题", "拟解决的", "要解决的", "技术方向", "重点研究", "研究哪些",
         "研发哪些", "研发什么", "开发哪些", "开发什么",
+        # What a project builds or tackles: 攻关哪些技术, 主要建设些什么.
+        "攻关", "主要建设", "建设什么", "建设些什么", "建设哪些", "建些什么",
         "problem", "problems", "solve", "research content", "what does", "what is project", "about",
         "tasks", "task", "objective", "objectives", "scope", "aim", "aims", "goal", "goals",
     ),
@@ -46,6 +48,8 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "资助强度", "资助", "经费", "出资", "配套", "自筹", "给多少钱", "多少钱", "补多少", "补贴", "拨款",
         "支持多少", "支持金额", "财政", "资金", "钱", "预算", "金额", "额度", "万元", "拟支持", "支持几项",
         "给多少", "各给", "补助多少", "contribute",
+        # The applicant's own share and when money comes: 自己掏多少, 先给钱还是事后补.
+        "掏多少", "掏钱", "自己出多少", "先给钱", "再补", "事后补",
         "几个项目", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
         "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "financial support", "award", "awards",
         "co-funding", "co-financing", "co-invest", "co-investment", "own funds", "matching funds",
@@ -54,6 +58,9 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "实施周期": (
         "实施周期", "周期", "多久", "几年", "多长时间", "多少年", "期限", "年限", "时长", "执行期", "实施期",
         "做多久", "建设期", "工期", "多长", "时限", "好久", "好多年", "搞多久", "要多久",
+        # From when to when, and by when it ends: 执行时间是哪年哪月, 要干到啥时候.
+        "执行时间", "实施时间", "哪年哪月", "干到", "到啥时候", "到什么时候", "什么时候完成", "何时完成",
+        "之前完成", "完成时间",
         "how long", "duration", "period", "implementation period", "years", "timeline", "time frame",
         "timeframe", "length",
     ),
@@ -159,6 +166,8 @@ SPOKEN_REWRITES: dict[str, str] = {
     "数位": "数字", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
     "影像": "图像", "晶片": "芯片", "营运": "运营", "辨识": "识别", "人工智慧": "人工智能", "厂商": "企业",
     "产学合作": "产学研",
+    "支援": "支持", "建置": "建设", "透过": "通过", "同时连线": "并发 接入", "同时在线": "并发 在线",
+    "同时接入": "并发 接入", "线上": "在线",
     "网路": "网络", "专案": "项目", "民众": "群众", "主导": "牵头",
     "提出申请": "申报", "研究机构": "科研院所", "效能": "性能", "资料集": "数据集", "资料": "数据",
     "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
@@ -173,6 +182,8 @@ GENERAL_WORDS = (
     "联系方式", "联系人", "纸质", "限报", "同一单位", "同一项目负责人", "负责人年龄", "年龄", "怎么申报", "如何申报",
     "怎样申报", "怎么报", "申报方式", "申报系统", "网上申报", "在线填报", "网上填报", "哪里申报", "在哪申报",
     "在哪里报", "一共发布", "共发布", "资助总额", "中期评估", "里程碑", "推荐单位", "审核推荐", "总体要求",
+    "同一个单位", "一个单位", "能报几", "报几个", "限项", "申请窗口", "申报窗口", "技术支持", "哪个系统",
+    "什么系统", "线上申请", "网上申请", "在线申请",
     "deadline", "how to apply", "apply online", "contact", "phone", "telephone", "hotline", "paper", "hard cop",
 )
 
@@ -201,7 +212,7 @@ STOPWORDS = frozenset(
     "多大 多高 多快 多远 多宽 麻烦 讲 讲讲 说 说说 介绍 了解 告诉 帮 帮忙 看看 查 查询 排在 排 给我 想要 "
     # Plans, targets and bounds (计划, 目标, 下限为何, 恰好为) frame the ask; 第 and measure words
     # (几件, 多少台) are left over from numbers and positions.
-    "好 做出 才 好多 交差 交得到差 要得 要得不 第一批 一批 第一 的话 进来 列 列出 列一下 罗列 没有 出现 一律 均 均为 都是 采 哦 嘛 啦 哈 嗯 噢 喔 达标 才算 算 出来 起来 下来 最后 最终 "
+    "好 做出 才 好多 交差 交得到差 要得 要得不 算数 才算数 过关 才过关 第一批 一批 第一 的话 进来 列 列出 列一下 罗列 没有 出现 一律 均 均为 都是 采 哦 嘛 啦 哈 嗯 噢 喔 达标 才算 算 出来 起来 下来 最后 最终 "
     "就 而言 须 必须 务必 计划 打算 准备 目标 下限 上限 为何 何 恰好 正好 刚好 定为 写 写的 类型 种类 类别 哪类 哪种 第 "
     "件 台 辆 条 张 位 名 次 套 批 种 类 座 款 份 笔 例 "
     # Modifiers a table of every project answers as well as any: 这批项目的周期, 最长做几年.

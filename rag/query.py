@@ -57,13 +57,17 @@ WEAK_SECTION_WORDS = {
     # 支持多少人 is a capacity metric as often as 支持多少 is money; "require" is usually a target.
     "about": "拟解决问题", "支持多少": "资助强度", "require": "考核指标", "requirement": "考核指标", "门槛": "申报条件",
 }
+# The batch as a whole (这批, 整个…专项): asked of every project, unless the question names one
+# (这批的岸电项目: the words name the guide of the project named).
+_BATCH = r"这\s*一?批|本批|该批|整批|全批|整个[^,;。?!]{0,16}?(?:专项|批次?|指南)"
+BATCH_MARKERS = re.compile(_BATCH)
 # Words that ask about several projects at once (哪些项目…, each project): the answer is a row
 # per project whose section holds what was asked, not the single best clause.
 CROSS_MARKERS = re.compile(
     r"哪些项目|哪几个项目|哪几项|哪个项目|哪一个项目|哪些课题|各项目|各个项目|每个项目|每一个项目|每项|所有项目|全部项目"
     rf"|各专项|项目(?:都)?有哪些|项目是哪些|这\s*(?:几|{_NUM})\s*个项目|(?<![第\d])(?:{_NUM})\s*个项目(?=都|分别|各|的)"
-    r"|这\s*一?批|本批|该批|每个方向|各个?方向|所有方向|整批|全批|整个[^,;。?!]{0,16}?(?:专项|批次?|指南)"
-    r"|which projects?|each project|every project|all (?:the )?projects"
+    r"|每个方向|各个?方向|所有方向|which projects?|each project|every project|all (?:the )?projects"
+    rf"|{_BATCH}"
 )
 # Section words that are also what a clause counts (几家企业用上 → 应用企业≥5 家): they hint at
 # 申报条件 and stay in the content.
@@ -120,6 +124,7 @@ class Query:
     project_numbers: list[int] = field(default_factory=list)  # written explicitly: 项目四, project 4
     from_end: list[int] = field(default_factory=list)  # 最后一个项目 → 1, 倒数第二个 → 2
     topic_words: list[str] = field(default_factory=list)  # distinctive words of project titles
+    aliased: list[str] = field(default_factory=list)  # topic words only an alias (a guide file's name for them) named
     sections: list[str] = field(default_factory=list)  # strong section intent, best first
     weak_sections: list[str] = field(default_factory=list)
     content: str = ""  # what is left once project and section words are removed
@@ -194,6 +199,8 @@ def understand(question: str, topics: Iterable[str] = (),
     rest = _spoken_rewrites(norm)
     rest = _projects(q, rest)
     rest = _topics(q, rest, topics, segment)
+    if q.cross and q.has_project and not CROSS_MARKERS.search(BATCH_MARKERS.sub(" ", norm)):
+        q.cross = False  # 这批的岸电项目: the batch words name the guide of the project named
     if q.cross or not q.has_project:
         # Asked of one project, 在线人数≥2000 is evidence as written; across projects, a condition.
         q.conditions, rest = conditions(rest)
@@ -216,6 +223,7 @@ def _with_context(question: str, body: str, context: str, topics: Iterable[str],
     if not q.has_project:  # 项目四：出资要求？ — the project is named before the question
         c = understand(context, topics, segment, aliases, glossary)
         q.project_numbers, q.from_end, q.topic_words = c.project_numbers, c.from_end, c.topic_words
+        q.aliased = c.aliased
         q.cross = q.cross or c.cross  # 我们想报这批项目，申报单位需要满足什么条件
     return q
 
@@ -271,6 +279,7 @@ def _aliases(q: Query, rest: str, aliases: Sequence[tuple[str, str]]) -> None:
         # clause counts.
         if _contains(rest, alias) and word not in q.topic_words:
             q.topic_words.append(word)
+            q.aliased.append(word)
 
 
 def _sections(q: Query, rest: str) -> str:
@@ -355,6 +364,7 @@ def merge_followup(current: Query, previous: Query) -> Query:
         merged.project_numbers = list(previous.project_numbers)
         merged.from_end = list(previous.from_end)
         merged.topic_words = list(previous.topic_words)
+        merged.aliased = list(previous.aliased)
     if not current.all_sections:
         merged.sections = list(previous.sections)
         merged.weak_sections = list(previous.weak_sections)

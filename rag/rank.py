@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 
 from rag.answer import Evidence, citation, metric_groups, suggestions
+from rag.dates import period_months
 from rag.normalize import normalize
 from rag.query import Query
 from rag.retrieve import Hit
+from rag.roles import PERIOD
 from rag.types import Answer, Chunk
 from rag.units import asked_dimensions, quantities
 
@@ -52,14 +54,17 @@ def direction(norm: str) -> int:
 def answer_rank(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: dict[str, str],
                 sign: int, n_suggestions: int) -> Answer | None:
     """Answer a ranking question with the extreme project(s); None when no metric has an amount."""
-    if not ev.terms:
-        return None
     section = (q.sections or q.weak_sections or [""])[0]
     # By role: each guide words the heading its own way (考核指标, 预期目标).
     pool = [h for h in hits if h.chunk.project and (not section or h.chunk.role == section)]
-    dims = asked_dimensions(q.norm)
     best: dict[str, tuple[float, Ranked]] = {}
-    for h in pool:
+    if section == PERIOD:
+        # 实施期最长: periods compare by their length in months, a range of dates or a number of years.
+        best = _periods(pool, texts)
+    elif not ev.terms:
+        return None
+    dims = asked_dimensions(q.norm)
+    for h in pool if not best else []:
         found = _metric(h.chunk, texts[h.chunk.doc], ev, dims)
         if found is None:
             continue
@@ -89,6 +94,18 @@ def answer_rank(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: d
     answer = "\n".join(f"{labels[0]}：{text}" for labels, text in rows)
     ans = Answer(question, True, answer, cites, suggestions(hits, n_suggestions), rows=rows, note=note)
     return ans
+
+
+def _periods(pool: list[Hit], texts: dict[str, str]) -> dict[str, tuple[float, Ranked]]:
+    """Return each project's period clause with its length in months (projects without one left out)."""
+    out: dict[str, tuple[float, Ranked]] = {}
+    for h in pool:
+        c = h.chunk
+        months = period_months(texts[c.doc][c.start : c.end])
+        key = f"{c.doc}#{c.project}"
+        if months is not None and key not in out:
+            out[key] = (1.0, Ranked(h, c.start, c.end, months))
+    return out
 
 
 def _metric(chunk: Chunk, doc_text: str, ev: Evidence, dims: set[str]) -> tuple[float, int, int, float, str] | None:

@@ -134,6 +134,8 @@ def without_guide_names(content: str, names: dict[str, GuideNames], titles: list
         content = pat.sub(" ", content)
     words = {w for n in names.values() for w in n.words}
     words |= {w for t in titles for w in tok.segment(t) if len(w) >= 2 and not re.search(r"\d", w)}
+    # A place is named with or without its 市 / 省 (重庆市 → 重庆).
+    words |= {w[:-1] for w in words if len(w) >= 3 and w[-1] in "市省"}
     for w in sorted(words - KEEP_IN_CONTENT, key=len, reverse=True):
         content = content.replace(w, " ")
     return re.sub(r"\s+", " ", content).strip()
@@ -179,3 +181,28 @@ def without_title_runs(content: str, norm: str, titles: list[str], naming: set[s
                         content = content.replace(piece, " ", 1)
                         run = run.replace(piece, "\0", 1)
     return re.sub(r"\s+", " ", content).strip()
+
+
+# Words a piece of a title must hold more than to name its project (研发及应用, 关键技术 name none).
+_FILLER_RUN = re.compile("|".join(sorted((re.escape(w) for w in TITLE_FILLERS), key=len, reverse=True)))
+
+
+def unique_title_pieces(norm: str, titles: dict[tuple[str, int], str], guide_titles: dict[str, str],
+                        bodies: dict[tuple[str, int], str]) -> dict[tuple[str, int], int]:
+    """Return, per project, how many pieces of a question only its title holds (岸电 of 船舶岸电智能连接装置).
+
+    A short name people give a project is a piece of its title: 2+ Chinese characters beyond the
+    title fillers, in no other title, not in its guide's own title (that names the guide) and in the
+    text of at most one other project (a common word of the guides names nothing). `titles`,
+    `guide_titles` and `bodies` are normalised without spaces.
+    """
+    out: dict[tuple[str, int], int] = {}
+    for key, title in titles.items():
+        for run in title_runs(norm, title, 2):
+            core = _FILLER_RUN.sub("", run)
+            if (len(re.findall(r"[\u4e00-\u9fff]", core)) < 2 or run in guide_titles.get(key[0], "")
+                    or any(run in t for k, t in titles.items() if k != key)
+                    or sum(run in b for k, b in bodies.items() if k != key) >= COMMON_IN_PROJECTS):
+                continue
+            out[key] = out.get(key, 0) + 1
+    return out
