@@ -112,7 +112,7 @@ class Coverage:
         measure = counted_in(blank_spoken_measures(question))
         if (measure and not re.search(rf"[\d一二两三四五六七八九十百千万亿]\s*[{measure}]", text)
                 and not _BARE_COUNT.search(strip_spaces(normalize(span)))):
-            # 投放多少台清扫车 of a project that counts nothing in 台: its ≥3 类 装备 is another target.
+            # 投放多少台设备 of a project that counts nothing in 台: its ≥3 类 装备 is another target.
             return Gap(project, section, f"以“{measure[0]}”计的数量")
         have = self.project_dims[(doc, project)]
         for dim, unit in asked_units(question).items():
