@@ -50,9 +50,13 @@ class Tokenizer:
                 jieba.setLogLevel(logging.WARNING)
                 tok = jieba.Tokenizer()
                 tok.initialize()
+                # add_word raises jieba's total count, which reweighs every cut: keep the total
+                # so cuts do not depend on how many domain words the tables happen to hold.
+                total = tok.total
                 for w in sorted(self._words):
                     if 2 <= len(w) <= 12 and _CJK_RUN.fullmatch(w):
                         tok.add_word(w, freq=20000)
+                tok.total = total
                 # jieba cuts each block of this pattern on its own: cutting block by block
                 # gives exactly its words for the whole text.
                 self._blocks = jieba.re_han_default
