@@ -19,15 +19,15 @@ def guide_text() -> str:
     return GUIDE.read_text(encoding="utf-8")
 
 
-def make_settings(tmp: Path, **overrides: object) -> Settings:
-    """Return settings over a private copy of the corpus, index and data folder."""
+def make_settings(tmp: Path, aliases: bool = True, **overrides: object) -> Settings:
+    """Return settings over a private copy of the corpus (with its aliases file), index and data folder."""
     corpus = tmp / "corpus"
     if not corpus.exists():
         corpus.mkdir(parents=True)
         shutil.copy(GUIDE, corpus / GUIDE.name)
-        aliases = GUIDE.with_name(GUIDE.stem + ".aliases.toml")
-        if aliases.exists():  # the guide's aliases file travels with it
-            shutil.copy(aliases, corpus / aliases.name)
+        file = GUIDE.with_name(GUIDE.stem + ".aliases.toml")
+        if aliases and file.exists():  # the guide's aliases file travels with it
+            shutil.copy(file, corpus / file.name)
     return Settings.from_env(corpus_dir=corpus, index_dir=tmp / "index", data_dir=tmp / "data", **overrides)
 
 
@@ -38,6 +38,16 @@ def engine(tmp_path_factory: pytest.TempPathFactory):
     from rag.engine import Engine
 
     return Engine.open(make_settings(tmp_path_factory.mktemp("engine")), encoder=HashEncoder())
+
+
+def engine_with_guide(tmp: Path, doc: str, text: str, aliases: bool = True):  # type: ignore[no-untyped-def]
+    """Return an engine (fast deterministic encoder) over the first guide and one written in a test."""
+    from rag.encoder import HashEncoder
+    from rag.engine import Engine
+
+    s = make_settings(tmp, aliases=aliases)
+    (s.corpus_dir / f"{doc}.txt").write_text(text, encoding="utf-8")
+    return Engine.open(s, encoder=HashEncoder())
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from rag.normalize import normalize, strip_spaces
 from rag.query import understand
 from rag.roles import FUNDING, PERIOD, PROBLEM
 from rag.topics import unique_title_pieces
+from tests.conftest import engine_with_guide
 
 GUIDE = """附件 2
 2027 年重庆市绿色船舶科技重大专项
@@ -125,21 +126,7 @@ def test_a_piece_other_projects_write_names_none() -> None:
 
 @pytest.fixture(scope="module")
 def ships(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    import shutil
-
-    from rag.encoder import HashEncoder
-    from rag.engine import Engine
-    from rag.settings import Settings
-    from tests.conftest import GUIDE as FIRST
-
-    tmp = tmp_path_factory.mktemp("ships")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    shutil.copy(FIRST, corpus / FIRST.name)
-    shutil.copy(FIRST.with_name(FIRST.stem + ".aliases.toml"), corpus / (FIRST.stem + ".aliases.toml"))
-    (corpus / f"{DOC}.txt").write_text(GUIDE, encoding="utf-8")
-    s = Settings.from_env(corpus_dir=corpus, index_dir=tmp / "index", data_dir=tmp / "data")
-    return Engine.open(s, encoder=HashEncoder())
+    return engine_with_guide(tmp_path_factory.mktemp("ships"), DOC, GUIDE, aliases=True)
 
 
 @pytest.mark.parametrize(("q", "doc", "project", "section", "want"), [

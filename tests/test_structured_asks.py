@@ -14,6 +14,7 @@ from rag.dates import asks_when, has_date
 from rag.normalize import normalize
 from rag.topics import title_runs, without_title_runs
 from rag.values import value_filter
+from tests.conftest import engine_with_guide
 
 GUIDE = """附件 4
 2026 年重庆市新材料重大专项
@@ -150,20 +151,7 @@ def test_the_rest_of_a_naming_title_piece_is_not_asked() -> None:
 @pytest.fixture(scope="module")
 def materials(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """An engine over the first guide and the one written above (fast deterministic encoder)."""
-    import shutil
-
-    from rag.encoder import HashEncoder
-    from rag.engine import Engine
-    from rag.settings import Settings
-    from tests.conftest import GUIDE as FIRST
-
-    tmp = tmp_path_factory.mktemp("materials")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    shutil.copy(FIRST, corpus / FIRST.name)
-    (corpus / f"{DOC}.txt").write_text(GUIDE, encoding="utf-8")
-    s = Settings.from_env(corpus_dir=corpus, index_dir=tmp / "index", data_dir=tmp / "data")
-    return Engine.open(s, encoder=HashEncoder())
+    return engine_with_guide(tmp_path_factory.mktemp("materials"), DOC, GUIDE, aliases=False)
 
 
 def _rows(a) -> list[str]:  # type: ignore[no-untyped-def]
