@@ -142,7 +142,7 @@ def without_guide_names(content: str, names: dict[str, GuideNames], titles: list
 
 
 # A piece of a project's title this long in a question, holding a word that names the project,
-# is part of the project's name: 固态电池隔膜（SSB）项目 names its project whole, 隔膜 included.
+# is part of the project's name: 石墨涂层隔膜（SSB）项目 names its project whole, 隔膜 included.
 MIN_TITLE_RUN = 3
 
 
@@ -168,7 +168,7 @@ def title_runs(norm: str, title: str, shortest: int = MIN_TITLE_RUN) -> list[str
 def without_title_runs(content: str, norm: str, titles: list[str], naming: set[str]) -> str:
     """Return content without what is left of each title piece in the question that holds a naming word.
 
-    新材料专项中固态电池隔膜（SSB）项目的实施年限: 固态 named the project (and was taken out), so
+    新材料专项中石墨涂层隔膜（SSB）项目的实施年限: 石墨 named the project (and was taken out), so
     隔膜 in the same piece of its title is part of the name, not a metric (隔膜厚度) the question
     asks for. Each leftover is taken out once: a later 隔膜厚度 is still asked.
     """
