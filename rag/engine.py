@@ -33,12 +33,13 @@ from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, voc
 from rag.rank import answer_rank, direction
 from rag.retrieve import Hit, Retriever, Timings
 from rag.roles import GENERAL
-from rag.semantic import Semantic, asked_part, split_description
+from rag.semantic import ASKS_VALUE, Semantic, asked_part, split_description
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
 from rag.topics import (
     GUIDE_WORDS,
     TITLE_FILLERS,
+    abbreviations,
     guide_names,
     named_guides,
     project_number,
@@ -117,7 +118,9 @@ class Engine:
         self.names = guide_names(docs, tok)
         aliases_file = build_dir / "aliases.json"
         extra = json.loads(aliases_file.read_text()) if aliases_file.exists() else {}
-        self._aliases, self._glossary = vocabulary(extra.get("topics", {}), extra.get("terms", {}))
+        bilingual = build_dir / "bilingual.json"
+        self._aliases, self._glossary = vocabulary(extra.get("topics", {}), extra.get("terms", {}),
+                                                   json.loads(bilingual.read_text()) if bilingual.exists() else {})
         self._alias_words = frozenset(a for a, _ in self._aliases)
         self.segment = tok.segment
         self._tok = tok
@@ -149,8 +152,9 @@ class Engine:
         self._flat_guides = {d.id: strip_spaces(normalize(d.title)) for d in docs}
         # Each project's title words, for a question naming a project by two or more of them.
         # A word the guide's own title holds (its field, repeated in a project title) names the guide, not a project.
+        short = {d.id: abbreviations(d, tok) for d in docs}
         self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS
-                                                and w not in strip_spaces(normalize(d.title))}
+                                                and w not in strip_spaces(normalize(d.title)) and w not in short[d.id]}
                              for d in docs for p in d.projects}
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
@@ -305,6 +309,14 @@ class Engine:
                 keys |= self._title_match(q, scope)
         return keys, unknown
 
+    def _described(self, q: Query, scope: list[str]) -> tuple[str, int] | None:
+        """Return the project a question describes by what it does, if it leads the others by the margin."""
+        sem = self.semantic
+        desc = split_description(q.norm)[0]
+        if sem is None or not desc or not self.retriever.dense_ready:
+            return None
+        return sem.resolve(sem.encode(desc), [(d, n) for d in scope for n in self.project_labels[d]])
+
     def _written(self, phrase: str) -> bool:
         """Return True if some loaded guide writes the (normalised, spaceless) phrase."""
         return phrase in self._all_flat
@@ -314,7 +326,9 @@ class Engine:
         title does (算力调度平台那个项目); only with several guides loaded (one guide's titles name by topic)."""
         if len(self.documents) < 2:
             return set()
-        words = {k: sum(w in q.norm for w in ws) for k, ws in self._title_words.items() if k[0] in scope}
+        # An English question names a title by the Chinese of its words (its glossary terms).
+        said = " ".join([q.norm, *q.glossary]) if q.english else q.norm
+        words = {k: sum(w in said for w in ws) for k, ws in self._title_words.items() if k[0] in scope}
         # A piece only one title holds (岸电 of 船舶岸电智能连接装置) names its project as well as a word; a
         # question asked of several projects names none.
         pieces = {} if q.cross else unique_title_pieces(
@@ -408,12 +422,23 @@ class Engine:
             q = replace(q, content=without_guide_names(q.content, self.names, self._titles, self._tok),
                         glossary=[g for g in q.glossary if g not in naming])
         keys, unknown = self._projects(q, scope)
+        if not keys and not unknown and not q.cross and mode != "bm25":
+            found = self._described(q, scope)
+            if found is not None:
+                # 给政府部门做算法共享复用的那个平台 / "the hydrogen fuel-cell drone project": named by
+                # what it does, found by meaning among the projects in scope.
+                keys, scope = {found}, [found[0]]
         if keys and len(keys) <= MAX_NAMED_BY_TITLE and not q.project_numbers and not q.from_end:
             # Named by its title's words: the rest of the title piece they sit in names it too.
             # The words that named it: topic words, or the title words a title match counted.
-            naming = set(q.topic_words) or {w for k in keys for w in self._title_words[k] if w in q.norm}
+            said = " ".join([q.norm, *q.glossary])
+            # Topic words and every title word said (高端装备 as well as 预测性维护 of one title).
+            naming = set(q.topic_words) | {w for k in keys for w in self._title_words[k] if w in said}
+            # "the finance project's …": 金融 named the project in English; it is not asked of its text.
             q = replace(q, content=without_title_runs(q.content, q.norm, [self._project_titles[k] for k in keys],
-                                                      naming))
+                                                      naming),
+                        glossary=[g for g in q.glossary if g not in naming and not any(
+                            g in self._title_words[k] for k in keys)] if q.english else q.glossary)
         described, asked = split_description(q.norm)
         if keys and described and not q.cross:
             # 帮养老院看护老人的那个项目，发明专利要几项: the description chose the project;
@@ -583,6 +608,12 @@ class Engine:
                 timings.add("extract", t)
                 across.fit = max((ev.coverage(c.text) for c in across.citations), default=0.0) if ev.terms else 1.0
                 return across
+        if keys and not sections and not ev.terms and q.english and ASKS_VALUE.search(q.norm):
+            # "What cruise speed must …": English metric words the glossary lacks ask a target, not
+            # what the project is about; its metric groups are compared by meaning (abstain if weak).
+            dense = self._dense_answer(question, q, doc, keys, ev, qvec, hits, top_k, timings)
+            if dense is not None:
+                return dense
         if keys and not sections and not ev.terms:
             # A project and nothing else: say what the project is about.
             hits.sort(key=lambda h: h.chunk.role != DEFAULT_SECTION)

@@ -21,15 +21,18 @@ from pathlib import Path
 import numpy as np
 
 from rag.aliases import Aliases, aliases_path, load_aliases
+from rag.bilingual import build_glossary
 from rag.encoder import Encoder
 from rag.errors import IndexUnavailable
 from rag.ingest import corpus_files, load_document
+from rag.lexicon import ENGLISH_GLOSSARY
 from rag.parse import Document, Project, Section
 from rag.settings import Settings
-from rag.tokenize import Tokenizer, guide_words
+from rag.tokenize import Tokenizer, guide_words, metric_names
+from rag.topics import topic_words
 from rag.types import Chunk, Clause
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 Progress = Callable[[str, int, int], None]
 
 
@@ -116,6 +119,10 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
     (tmp / "documents.json").write_text(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
     (tmp / "aliases.json").write_text(json.dumps(aliases.to_dict(), ensure_ascii=False))
     (tmp / "tokens.json").write_text(json.dumps({"words": sorted(words), "tokens": tokens, "owners": owners}, ensure_ascii=False))
+    # English for the guides' own distinctive title words and metric names (rag/bilingual.py);
+    # a common word (应用, 智能) would take over everyday English ("application", "able").
+    vocab = set(topic_words(docs, tok)) | {w for c in chunks for cl in c.clauses for w in metric_names(cl.text)}
+    (tmp / "bilingual.json").write_text(json.dumps(build_glossary(vocab, ENGLISH_GLOSSARY), ensure_ascii=False))
     if encoder is not None:
         import faiss
 

@@ -83,9 +83,13 @@ _SYNONYMS = sorted(
 _GLOSSARY = sorted(ENGLISH_GLOSSARY.items(), key=lambda p: -len(p[0]))
 
 
-def vocabulary(topics: dict[str, str], terms: dict[str, str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return (topic aliases, glossary) sorted longest first, the glossary with a guide's own terms added."""
-    glossary = sorted({**ENGLISH_GLOSSARY, **terms}.items(), key=lambda p: -len(p[0]))
+def vocabulary(topics: dict[str, str], terms: dict[str, str], dictionary: dict[str, str] | None = None
+               ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return (topic aliases, glossary) sorted longest first, the glossary with a guide's own terms added.
+
+    `dictionary` (English for the guides' own words, rag/bilingual.py) yields to the hand glossary,
+    which yields to a guide's aliases file."""
+    glossary = sorted({**(dictionary or {}), **ENGLISH_GLOSSARY, **terms}.items(), key=lambda p: -len(p[0]))
     return sorted(topics.items(), key=lambda p: -len(p[0])), glossary
 _REWRITES = sorted(SPOKEN_REWRITES.items(), key=lambda p: -len(p[0]))
 

@@ -29,15 +29,28 @@ from rag.types import Chunk
 # 帮养老院看护老人…的那个项目，要服务多少家: the part before 那个项目 describes the project; the
 # part after it is what is asked. 养老机器人那个语音交互: a short name before a bare 那个 does too
 # (but 嘴型和声音要对得上，这个有没有指标 is a pronoun, not a project).
+# 看图听话都能做的那个大模型，… / 那个扫马路的无人装备项目，…: what follows 那个 up to the comma is part
+# of the description (a short noun phrase, or the whole description when the question opens with 那个).
 DESCRIBED = (re.compile(r"^(.{2,}?)的?(?:那|这)一?个(?:项目|课题)\s*[,，:：]?\s*"),
+             re.compile(r"^(.{2,40}?的)(?:那|这)一?个([^,，。;；:：?？!！\s]{1,10}?)(?:项目|课题|专项)?\s*[,，:：]\s*"),
+             re.compile(r"^(?:那|这)一?个([^,，。;；:：?？!！]{2,30}?)(?:项目|课题|专项)?\s*[,，:：]\s*"),
              re.compile(r"^([^,，。;；:：?？!！\s]{2,12}?)的?那个\s*"))
+# "… for the hydrogen fuel-cell drone project?": an English question names a project by its
+# English description, between a preposition + the and a word for a project. Family-wide English.
+EN_DESCRIBED = re.compile(
+    r"(?:^|\b(?:for|of|in|on|about|under|by|from|with|does|is|are|must)\s+)(?:the|this|that)\s+"
+    r"((?:(?!(?:the|for|of|in|on|about)\b)[\w'’.-]+,?\s+){0,12}?(?!(?:the|for|of|in|on|about)\b)[\w'’.-]+\s+"
+    r"(?:project|programme|program|platform|system|task|initiative))\b(?!\s*\d)",
+    re.IGNORECASE)
 # A count's measure words (rag/coverage.py), and 天: 几天 is answered by the group in days.
 _MEASURES = (*MEASURES, "天")
 _DIGIT = re.compile(r"\d")
 # What a metric group can answer: a value or amount (多少, 几, 多久), or whether something is required,
 # allowed or what follows (是不是, 能不能, 会怎样). "Which one" (用哪家的引擎, 放在哪个区) asks for a name
 # the targets do not hold: no answer by meaning.
-ASKS_VALUE = re.compile(TARGET_ASK.pattern + r"|能不能|能否|可不可以|可否|行不行|会怎样|会咋样|怎么办|什么后果")
+ASKS_VALUE = re.compile(TARGET_ASK.pattern + r"|能不能|能否|可不可以|可否|行不行|会怎样|会咋样|怎么办|什么后果"
+                        r"|\b(?:what|which|how)\b.*\b(?:target|required|requirement|reach|achieve|rate|accuracy|"
+                        r"speed|time|power|capacity|ratio|number|count|size|scale|level)s?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,9 @@ class Calibration:
     # A project found by content must lead the runner-up by this many z-units of similarity.
     project_margin: float = 0.5
     project_min_z: float = 1.5
+    # The only group that counts in the measure word asked (几台 → 销售≥200 台) needs less lead: the
+    # measure word is evidence of its own.
+    unit_min_z: float = 1.0
     # Fewer candidates than this give no spread to measure against: no dense answer.
     min_candidates: int = 4
 
@@ -110,7 +126,11 @@ def split_description(norm: str) -> tuple[str, str]:
     for pattern in DESCRIBED:
         m = pattern.match(norm)
         if m and m.end() < len(norm):
-            return m.group(1), norm[m.end() :]
+            return "".join(m.groups()), norm[m.end() :]
+    m = EN_DESCRIBED.search(norm)
+    if m and len(m.group(1).split()) >= 3:
+        # "the drone project" names too little to tell projects apart; three words or more describe one.
+        return m.group(1), re.sub(r"\s+", " ", norm[: m.start(1)] + " " + norm[m.end(1) :]).strip()
     return "", norm
 
 
@@ -144,11 +164,13 @@ class Semantic:
 
     def resolve(self, qvec: np.ndarray, candidates: list[tuple[str, int]]) -> tuple[str, int] | None:
         """Return the candidate project the question describes, if it leads the runner-up by the margin."""
-        rows = [i for i, k in enumerate(self.projects) if k in set(candidates)]
+        wanted = set(candidates)
+        rows = [i for i, k in enumerate(self.projects) if k in wanted]
         if len(rows) < 2:
             return None
-        sims = self.project_vecs[rows] @ qvec
-        z = _z(sims)
+        # z over every loaded project: a guide of six projects alone gives too little spread to
+        # measure a lead, and a question scoped to one guide is read as it would be unscoped.
+        z = _z(self.project_vecs @ qvec)[rows]
         order = np.argsort(-z)
         if z[order[0]] >= self.cal.project_min_z and z[order[0]] - z[order[1]] >= self.cal.project_margin:
             return self.projects[rows[int(order[0])]]
@@ -173,12 +195,14 @@ class Semantic:
         unit = next((u for u in _MEASURES if m and m.group(1) in u and m.group(1) != "项"), "")
         # … counted in the unit asked: 多少辆巡检车 is not answered by 巡检装备≥3 类, and 几天 by the
         # group in days when it is close enough (z), however many words other groups share.
-        allowed = [k for k, j in enumerate(rows) if not unit or any(ch in self._text(j) for ch in unit)]
+        counts = re.compile(rf"\d\s*(?:[十百千万亿]\s*)?[{unit}]") if unit else None
+        allowed = [k for k, j in enumerate(rows) if counts is None or counts.search(self._text(j))]
         if not allowed:
             return None
         top = max(allowed, key=lambda k: score[k])
         margin = float(score[top] - max((score[k] for k in allowed if k != top), default=-np.inf))
-        if z[top] < self.cal.min_z or margin < self.cal.margin:
+        floor = self.cal.unit_min_z if counts is not None and len(allowed) == 1 else self.cal.min_z
+        if z[top] < floor or margin < self.cal.margin:
             return None
         ci, start, end = self.spans[rows[top]]
         return Pick(ci, start, end, float(z[top]), margin)

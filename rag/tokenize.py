@@ -122,6 +122,11 @@ def default_words() -> set[str]:
     return words
 
 
+def metric_names(clause: str) -> list[str]:
+    """Return the metric names of a clause: the Chinese run (2–6 characters) before a comparison sign."""
+    return re.findall(r"(?<![\u3400-\u9fff])([\u3400-\u9fff]{2,6})\s*[≥≤<>＞＜]", clause)
+
+
 def guide_words(titles: Iterable[str], headings: Iterable[str], clauses: Iterable[str],
                 aliases: Iterable[str] = ()) -> set[str]:
     """Return domain words from a guide itself: headings, the metric names before ≥/≤, and the
@@ -132,8 +137,7 @@ def guide_words(titles: Iterable[str], headings: Iterable[str], clauses: Iterabl
     """
     words = set(headings) | {a for a in aliases if _CJK_RUN.fullmatch(a)}
     for clause in clauses:
-        for m in re.finditer(r"(?<![\u3400-\u9fff])([\u3400-\u9fff]{2,6})\s*[≥≤<>＞＜]", clause):
-            words.add(m.group(1))
+        words.update(metric_names(clause))
     for t in titles:
         words.update(w for w in re.split(r"[的及与和、]", t) if 2 <= len(w) <= 8)
     return words

@@ -62,7 +62,7 @@ def topic_words(docs: list[Document], tok: Tokenizer) -> dict[str, set[tuple[str
             for w in tok.words(p.title):
                 if len(w) >= 2 and w not in TITLE_FILLERS and not re.search(r"\d", w):
                     counts[w].add((d.id, p.number))
-    in_titles = {w for d in docs for w in tok.words(d.title)}
+    in_titles = {w for d in docs for w in tok.words(d.title)} | {a for d in docs for a in abbreviations(d, tok)}
     bodies = {(d.id, p.number): d.text[p.start : (p.sections[-1].end if p.sections else p.end)]
               for d in docs for p in d.projects}
     out = {}
@@ -87,7 +87,7 @@ class GuideNames:
 
 def guide_names(docs: list[Document], tok: Tokenizer) -> dict[str, GuideNames]:
     """Return each guide's naming features; title words count only if no other guide's title has them."""
-    words = {d.id: _title_words(d.title, tok) for d in docs}
+    words = {d.id: _title_words(d.title, tok) | abbreviations(d, tok) for d in docs}
     out = {}
     for d in docs:
         others = set().union(*(words[o.id] for o in docs if o.id != d.id)) if len(docs) > 1 else set()
@@ -108,6 +108,20 @@ def _title_words(title: str, tok: Tokenizer) -> set[str]:
     out |= {a + b for a, b in zip(seg, seg[1:], strict=False)
             if len(a + b) >= 4 and a not in _PAIR_STOP and b not in TITLE_FILLERS}
     return out
+
+
+def abbreviations(doc: Document, tok: Tokenizer) -> set[str]:
+    """Return the short forms of a guide's field that its own text uses as words: 文化旅游 → 文旅,
+    智能制造 → 智造 (the first character of the first half with either of the second). A project title
+    holding one (夜间文旅消费) uses the guide's field, which names no project."""
+    halves = []
+    for w in tok.segment(doc.title):
+        if re.search(r"\d|批", w) or w in _PAIR_STOP:
+            continue
+        halves += [w[:2], w[2:]] if len(w) == 4 else [w]
+    candidates = {a[0] + c for a, b in zip(halves, halves[1:], strict=False)
+                  if len(a) == 2 and len(b) == 2 and b not in TITLE_FILLERS for c in b}
+    return candidates & set(tok.words(doc.text)) if candidates else set()
 
 
 def named_guides(norm: str, names: dict[str, GuideNames]) -> list[str]:

@@ -117,6 +117,12 @@ def test_vectors_that_do_not_match_the_index_are_refused() -> None:
     ("给政府部门建算法资源库、让算法能共享复用的那个项目，要服务多少家？", "给政府部门建算法资源库、让算法能共享复用", "要服务多少家?"),
     ("智驾那个项目，云上服务器的处理器要多少核？", "智驾", "云上服务器的处理器要多少核?"),
     ("金融大模型那个语音识别，是不是重庆话也要能听得懂？", "金融大模型", "语音识别,是不是重庆话也要能听得懂?"),
+    ("看图听话都能做的那个大模型，要拉起多大的开发者圈子？", "看图听话都能做的大模型", "要拉起多大的开发者圈子?"),
+    ("那个扫马路的无人装备项目，市里财政能给多少？", "扫马路的无人装备", "市里财政能给多少?"),
+    ("面向银行、保险机构的那个大模型平台，数字人要对得多准？", "面向银行、保险机构的大模型平台", "数字人要对得多准?"),
+    ("How much self-raised funding must the applicant provide for the hydrogen fuel-cell drone project?",
+     "hydrogen fuel-cell drone project", "how much self-raised funding must the applicant provide for the ?"),
+    ("嘴型和声音要对得上，这个有没有指标？", "", "嘴型和声音要对得上,这个有没有指标?"),
     ("项目二的考核指标有哪些？", "", "项目二的考核指标有哪些?"),
     ("那个项目", "", "那个项目"),
 ])
@@ -217,3 +223,23 @@ def test_the_real_model_answers_other_words_and_abstains_on_near_misses(real_mod
     # A near miss stays a near miss: project 2 trains no PhDs, whatever metric sounds closest.
     a = e.ask("项目二的陪护机器人项目要培养几个博士？")
     assert not a.answered and "博士" in a.note
+
+
+def test_the_only_group_counted_in_the_asked_unit_needs_less_lead() -> None:
+    # A weak lead (1.41 deviations, under the usual floor) toward 用户≥2000 人, the one group counted in people.
+    sims = [0.28, 0.27, 0.26, 0.30, 0.29]
+    groups = np.stack([a * _unit(7) + np.sqrt(1 - a * a) * _unit(i) for i, a in enumerate(sims)])
+    sem = _semantic(_unit(7), groups, margin=0.0)
+    pick = sem.best_metric(("d", 1), "要有几人用", NO_WORDS, wants_number=False)
+    assert pick is not None and TEXT[pick.start : pick.end] == "用户≥2000 人"
+    assert sem.best_metric(("d", 1), "要多少", NO_WORDS, wants_number=False) is None  # no unit: the usual floor
+    # 几台: no group counts in machines, so none answers however close it is.
+    assert sem.best_metric(("d", 1), "要几台", NO_WORDS, wants_number=False) is None
+
+
+def test_a_project_must_stand_out_among_all_loaded_projects() -> None:
+    sem = _semantic(_unit(0), np.stack([_unit(i) for i in range(5)]), project_min_z=0.5)
+    # Closest to project 3; among the candidates 1 and 2 alone, 2 would lead by a wide margin.
+    ask = 0.9 * _unit(2) + 0.44 * _unit(1)
+    assert sem.resolve(ask, [("d", 1), ("d", 2)]) is None
+    assert sem.resolve(ask, [("d", 1), ("d", 2), ("d", 3)]) == ("d", 3)
