@@ -31,6 +31,9 @@ def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts:
     if not section and ev.terms:
         # 哪些项目的经济效益含降本增效: no section word, so the section holding the words best.
         pool = hits[:pool_size]
+        if q.cross:
+            # 各个项目分别… asks each project: the general part, whose words may match best, has none.
+            pool = [h for h in pool if h.chunk.project] or pool
         section = max(pool, key=lambda h: ev.coverage(h.chunk.text + (h.chunk.section or ""))).chunk.role or ""
     if not section:
         return None

@@ -19,10 +19,16 @@ from rag.settings import Scoring
 from rag.types import Chunk, Citation, Clause
 
 _DIGIT = re.compile(r"\d")
+# A telephone number as guides print them (023-63898512, 400-123-4567, 63898512) and the asks for one.
+PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}|400)\s*[-－—]\s*\d{3,8}(?:\s*[-－—]\s*\d{3,4})?|(?<![\d.])\d{8}(?![\d.])")
+PHONE_ASK = re.compile(r"电话|联系方式|号码|热线|phone|hotline|call\b|contact", re.IGNORECASE)
 # 几件, 多少台: "how many" with a measure word asks for a number, not for the word.
 _COUNT_WORD = re.compile(r"(?:几|多少|好多)[\u4e00-\u9fff]")
 # A clause longer than this is narrowed to the comma-part that holds the asked metric.
 NARROW_ABOVE = 60
+# A short section is answered by one clause only when that clause covers this much more of the
+# asked words than any other (a clear lead, not a tie broken by rank).
+SHORT_SECTION_LEAD = 0.5
 # Section answered when a project is named without any section or content ("项目二是做什么的").
 DEFAULT_SECTION = "拟解决问题"
 # Particles the segmenter glues to a neighbour (车要, 的车): never part of a content word's meaning.
@@ -261,11 +267,24 @@ def metric_groups(clause: Clause) -> list[Clause]:
     return [Clause("", g[0].start, g[-1].end) for g in groups]
 
 
+def _one_stands_out(chunk: Chunk, ev: Evidence) -> bool:
+    """Return True if a short section's words single out one of its target clauses.
+
+    A short 考核指标 (接入设备≥10 万台，故障预警准确率≥95%…；授权发明专利≥4 项；…) asked for one metric
+    is answered by that metric, as a long one is; a section asked as a whole, or whose clauses the
+    words tie on, is answered whole.
+    """
+    if not ev.terms or len(chunk.clauses) < 2 or not any(_DIGIT.search(c.text) for c in chunk.clauses):
+        return False
+    covs = sorted((ev.coverage(c.text) for c in chunk.clauses), reverse=True)
+    return covs[0] > 0 and covs[0] - covs[1] >= SHORT_SECTION_LEAD
+
+
 def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: np.ndarray | None,
               max_chars: int, scoring: Scoring) -> tuple[int, int, float]:
     """Return (start, end, coverage) of the answering span inside the chunk."""
     whole_cov = ev.coverage(chunk.text + (chunk.section or ""))
-    if len(chunk.text) <= max_chars or not chunk.clauses:
+    if not chunk.clauses or (len(chunk.text) <= max_chars and not _one_stands_out(chunk, ev)):
         return chunk.start, chunk.end, whole_cov
     clauses = list(chunk.clauses)
     if not ev.terms:
@@ -285,6 +304,10 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
     if q.wants_time:
         # A when-question is answered by a clause that holds a date, not one that repeats its words.
         scores = scores + scoring.clause_date_bonus * np.array([has_date(c.text) for c in clauses])
+    if PHONE_ASK.search(q.norm):
+        # 技术支持电话 / "which phone number": the clause with a number to dial, not one that
+        # repeats 技术支持 (请及时联系技术支持人员).
+        scores = scores + scoring.clause_date_bonus * np.array([PHONE.search(c.text) is not None for c in clauses])
     best = clauses[int(np.argmax(scores))]
     start, end = best.start, best.end
     if end - start > NARROW_ABOVE and ev.terms:

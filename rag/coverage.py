@@ -57,6 +57,8 @@ WHICH_PLACE = re.compile(r"哪(?:个|些|一个)(?:区县|区|县)|哪(?:里|儿
 # Words ending in 区/县 that say a kind of place, not a named one (市区, 示范区, 各区县; not 璧山县).
 _KIND_OF_PLACE = frozenset("市区 城区 园区 范区 景区 社区 辖区 山区 地区 片区 各区 本区 全区 郊区 街区 校区 厂区 库区 营区 专区 "
                            "该区 区县 市县 各县 本县 全县 该县 郊县".split())
+# Characters a guide may put between a phrase's two words (市级 财政 资助): more is another phrase.
+PHRASE_GAP = 4
 # Dimensions read from a unit are strong evidence; spoken measures (多久) also fit a period.
 _UNIT_WORDS = frozenset(UNITS)
 
@@ -136,13 +138,20 @@ class Coverage:
                 for ext, other in ((asked[m.start() : m.end() + 2], asked[m.end() : m.end() + 2]),
                                    (asked[max(0, m.start() - 2) : m.end()], asked[max(0, m.start() - 2) : m.start()])):
                     if (len(other) == 2 and is_known(other) and attribute_word(other) and ext in self.vocabulary
-                            and ext not in text):
+                            and ext not in text and not _near(text, t, other, ext.startswith(t))):
                         lacking.append((w, ext))
         if not lacking:
             return None
         # Name the attribute as the question ends it (培养几个博士 → 博士; 区级财政 over 区级).
         name = max(lacking, key=lambda p: (question.find(p[1]) + len(p[1]), len(p[1])))[1]
         return Gap(project, section, name)
+
+
+def _near(text: str, first: str, second: str, in_order: bool) -> bool:
+    """Return True if the text writes the two words of a phrase with a word or two between
+    (市级财政资助 holds 市级资助): the attribute is there, worded more fully."""
+    a, b = (first, second) if in_order else (second, first)
+    return re.search(re.escape(a) + f".{{1,{PHRASE_GAP}}}" + re.escape(b), text) is not None
 
 
 def attribute_word(term: str) -> bool:

@@ -425,7 +425,7 @@ class Engine:
         if not keys and not unknown and not q.cross and mode != "bm25":
             found = self._described(q, scope)
             if found is not None:
-                # 给政府部门做算法共享复用的那个平台 / "the hydrogen fuel-cell drone project": named by
+                # 给养老院看护老人的那个机器人 / "the hydrogen fuel-cell drone project": named by
                 # what it does, found by meaning among the projects in scope.
                 keys, scope = {found}, [found[0]]
         if keys and len(keys) <= MAX_NAMED_BY_TITLE and not q.project_numbers and not q.from_end:
@@ -434,7 +434,7 @@ class Engine:
             said = " ".join([q.norm, *q.glossary])
             # Topic words and every title word said (高端装备 as well as 预测性维护 of one title).
             naming = set(q.topic_words) | {w for k in keys for w in self._title_words[k] if w in said}
-            # "the finance project's …": 金融 named the project in English; it is not asked of its text.
+            # "the homestay project's …": 民宿 named the project in English; it is not asked of its text.
             q = replace(q, content=without_title_runs(q.content, q.norm, [self._project_titles[k] for k in keys],
                                                       naming),
                         glossary=[g for g in q.glossary if g not in naming and not any(

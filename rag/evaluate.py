@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.normalize import strip_spaces
+from rag.roles import role_of
 from rag.types import Answer
 
 KINDS = ("section", "metric", "cross", "colloquial", "variant", "traditional", "english", "unanswerable", "general",
@@ -76,7 +77,11 @@ def score(item: Item, ans: Answer, max_chars: int) -> dict:
     covered = True
     if item.project and len(item.project) > 1 and item.kind != "superlative":
         # A question asked of every project is right only if every project got its row.
-        cited = {c.project for c in ans.citations if c.section == item.section}
+        # Projects of one guide may word the asked section differently (执行期限 / 实施年限): the
+        # row counts when it comes from the section of the same role.
+        role = role_of(item.section)
+        cited = {c.project for c in ans.citations
+                 if c.section == item.section or (role is not None and role_of(c.section) == role)}
         # … and "which projects …" is right only if no other project got one.
         covered = set(item.project) == cited if ans.rows else set(item.project) <= cited
     correct = (

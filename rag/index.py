@@ -28,7 +28,7 @@ from rag.ingest import corpus_files, load_document
 from rag.lexicon import ENGLISH_GLOSSARY
 from rag.parse import Document, Project, Section
 from rag.settings import Settings
-from rag.tokenize import Tokenizer, guide_words, metric_names
+from rag.tokenize import Tokenizer, guide_words
 from rag.topics import topic_words
 from rag.types import Chunk, Clause
 
@@ -119,9 +119,10 @@ def build(settings: Settings, encoder: Encoder | None, progress: Progress | None
     (tmp / "documents.json").write_text(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
     (tmp / "aliases.json").write_text(json.dumps(aliases.to_dict(), ensure_ascii=False))
     (tmp / "tokens.json").write_text(json.dumps({"words": sorted(words), "tokens": tokens, "owners": owners}, ensure_ascii=False))
-    # English for the guides' own distinctive title words and metric names (rag/bilingual.py);
-    # a common word (应用, 智能) would take over everyday English ("application", "able").
-    vocab = set(topic_words(docs, tok)) | {w for c in chunks for cl in c.clauses for w in metric_names(cl.text)}
+    # English for the guides' distinctive title words (rag/bilingual.py). Not for common words (应用,
+    # 智能 would take over "application", "able") nor metric names (引导 took "guide", 成分 "component"
+    # and the near-miss check then asked for them): English metric words are the hand glossary's.
+    vocab = set(topic_words(docs, tok))
     (tmp / "bilingual.json").write_text(json.dumps(build_glossary(vocab, ENGLISH_GLOSSARY), ensure_ascii=False))
     if encoder is not None:
         import faiss

@@ -30,7 +30,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "组织方式", "组织形式", "怎么组织", "如何组织", "竞争", "遴选方式", "择优", "定向委托", "揭榜",
         # Whole values (rag/values.py), so none is cut into a leftover word (揭榜 of 揭榜挂帅 left 挂帅).
         "公开竞争", "揭榜挂帅", "择优委托", "公开招标", "竞争性评审", "竞争性遴选", "竞争择优",
-        "怎么选", "如何选", "征选", "甄选", "评选", "选定", "选拔方式", "怎么评", "如何评选", "选拔", "遴选", "评审方式", "怎么确定承担单位", "竞争性",
+        "怎么选", "如何选", "征选", "甄选", "评选", "选定", "选拔方式", "怎么评", "如何评选", "选拔", "遴选", "评审方式", "确定承担单位", "竞争性", "什么方式组织", "组织实施方式",
         "organisation", "organization", "organized", "organised", "competition", "competitive",
         "selection method", "how is it organi", "mode of organi", "selection process", "selected", "tender",
         "bidding", "open call",
@@ -65,7 +65,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "timeframe", "length",
     ),
     "其他说明": (
-        "其他说明", "其他", "说明", "备注", "注意事项", "其它", "补充", "联动", "特别说明", "额外要求",
+        "其他说明", "其他", "说明", "备注", "注意事项", "其它", "补充", "联动", "特别说明", "额外要求", "特别规定", "特殊规定",
         "other notes", "notes", "remarks", "other", "additional", "anything else", "special arrangement",
         "special arrangements", "arrangement", "arrangements",
     ),
@@ -147,8 +147,8 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "employment": "就业", "jobs": "就业|岗位", "talent": "人才", "talents": "人才", "training": "培训|培养",
     "solid-state": "固态", "hydrogen": "氢", "fuel cell": "燃料电池", "fuel-cell": "燃料电池", "lithium": "锂",
     "semiconductor": "半导体", "chip": "芯片", "chips": "芯片", "robot": "机器人", "robots": "机器人",
-    "satellite": "卫星", "satellites": "卫星", "remote sensing": "遥感", "digital twin": "数字孪生",
-    "self-raised": "自筹", "self-funded": "自筹", "matching funds": "配套|自筹", "co-funding": "配套|自筹",
+    "remote sensing": "遥感", "digital twin": "数字孪生",
+    "self-raised": "自筹", "self-funded": "自筹",
     # Fields of the family's programmes: English names a guide by its field (its title's words).
     "biomedicine": "生物医药", "biomedical": "生物医药", "biopharmaceutical": "生物医药", "biomedicines": "生物医药",
     "artificial intelligence": "人工智能", "smart manufacturing": "智能制造", "intelligent manufacturing": "智能制造",

@@ -111,9 +111,9 @@ def _title_words(title: str, tok: Tokenizer) -> set[str]:
 
 
 def abbreviations(doc: Document, tok: Tokenizer) -> set[str]:
-    """Return the short forms of a guide's field that its own text uses as words: 文化旅游 → 文旅,
-    智能制造 → 智造 (the first character of the first half with either of the second). A project title
-    holding one (夜间文旅消费) uses the guide's field, which names no project."""
+    """Return the short forms of a guide's field that its own text uses as words: 智能制造 →
+    智造 (the first character of the first half with either of the second). A project title
+    holding one (智造工厂示范) uses the guide's field, which names no project."""
     halves = []
     for w in tok.segment(doc.title):
         if re.search(r"\d|批", w) or w in _PAIR_STOP:

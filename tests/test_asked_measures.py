@@ -103,6 +103,16 @@ def test_a_spoken_word_is_covered_by_the_guides_term_for_it(text: str, question:
     assert (note is not None) is gap
 
 
+@pytest.mark.parametrize(("text", "gap"), [
+    ("拟支持 1 项，市级财政资助不超过 500 万元，不要求区县配套", False),  # 市级 … 资助: the same attribute
+    ("拟支持 1 项，由企业自筹；示范工程须通过市级验收", True),  # 市级 with no 资助 near it
+])
+def test_a_phrase_asked_is_covered_by_its_fuller_wording(text: str, gap: bool) -> None:
+    cov = Coverage([_chunk("项目一", "资助强度", text), _chunk("项目二", "资助强度", "市级资助≥300 万元")])
+    note = cov.gap("g", "项目一", "资助强度", Evidence(["市级"], [1.0]), lambda _t: True, normalize("市级资助多少？"))
+    assert (note is not None) is gap, note
+
+
 def test_time_names_no_attribute_of_its_own() -> None:
     # 最多给几年时间 of a project whose period reads 不超过 3 年: 时间 is how the period is asked.
     cov = Coverage([_chunk("项目一", "实施周期", "不超过 3 年。"), _chunk("项目二", "考核指标", "报告生成时间≤300s")])

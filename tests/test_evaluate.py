@@ -1,0 +1,35 @@
+"""The eval harness scores what a user would judge right: rows per project, by the role asked."""
+
+from __future__ import annotations
+
+from rag.evaluate import Item, score
+from rag.types import Answer, Citation
+
+
+def _cite(project: str, section: str, text: str) -> Citation:
+    return Citation("g", project, None, section, text, 0, len(text), 1.0)
+
+
+def _cross(section: str) -> Item:
+    return Item("x1", "各项目执行期多久", ["项目1", "项目2"], section, [], True, "cross")
+
+
+def _table(*cites: Citation) -> Answer:
+    return Answer("q", True, "", list(cites), rows=[([c.project or ""], c.text) for c in cites])
+
+
+def test_a_row_from_a_differently_worded_heading_of_the_asked_role_counts() -> None:
+    # One guide words its period heading 执行期限 in one project and 实施年限 in another.
+    ans = _table(_cite("项目1", "执行期限", "3 年"), _cite("项目2", "实施年限", "2 年"))
+    assert score(_cross("执行期限"), ans, 200)["correct"]
+
+
+def test_a_row_from_another_role_does_not_count() -> None:
+    # 项目2's row comes from its funding section: the period of 项目2 was not answered.
+    ans = _table(_cite("项目1", "执行期限", "3 年"), _cite("项目2", "支持方式", "500 万元"))
+    assert not score(_cross("执行期限"), ans, 200)["correct"]
+
+
+def test_a_missing_project_row_is_wrong() -> None:
+    ans = _table(_cite("项目1", "执行期限", "3 年"))
+    assert not score(_cross("执行期限"), ans, 200)["correct"]
