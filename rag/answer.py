@@ -280,6 +280,12 @@ def _one_stands_out(chunk: Chunk, ev: Evidence) -> bool:
     return covs[0] > 0 and covs[0] - covs[1] >= SHORT_SECTION_LEAD
 
 
+# Words that each ask something (多少, 几, 什么, 是否 …): two of them are two asks in one question.
+ASKS = re.compile(r"多少|几[个项名年位家台辆条种类次]|什么|哪些|是否|要不要|有没有|how many|how much|what")
+# How much of the other ask's words a clause must hold to be added to the answer.
+SECOND_ASK_COVERAGE = 0.5
+
+
 def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: np.ndarray | None,
               max_chars: int, scoring: Scoring) -> tuple[int, int, float]:
     """Return (start, end, coverage) of the answering span inside the chunk."""
@@ -329,7 +335,26 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
                 if extra[m] > 0 and hi - lo <= max_chars:
                     start, end = lo, hi
         start, end = _with_asked_kinds(q, doc_text, groups, start, end, max_chars)
+    if len(ASKS.findall(q.norm)) > 1:
+        start, end = _with_second_ask(clauses, doc_text, ev, start, end, max_chars)
     return start, end, ev.coverage(doc_text[start:end])
+
+
+def _with_second_ask(clauses: list[Clause], doc_text: str, ev: Evidence, start: int, end: int,
+                     max_chars: int) -> tuple[int, int]:
+    """Widen the span to the clause that answers a question's other ask (要申请多少项专利？博士要培养
+    几名？ over 申请发明专利≥15 项；…；培养博士研究生 3 名), when both fit in one answer."""
+    lacking = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
+               if Evidence([t], [1.0]).coverage(doc_text[start:end]) < 1.0]
+    if not lacking:
+        return start, end
+    rest = Evidence([t for t, _ in lacking], [w for _, w in lacking], ev.partial)
+    others = [(rest.coverage(c.text), c) for c in clauses if c.end <= start or c.start >= end]
+    cov, other = max(others, key=lambda x: x[0], default=(0.0, None))
+    if other is None or cov < SECOND_ASK_COVERAGE:
+        return start, end
+    lo, hi = min(start, other.start), max(end, other.end)
+    return (lo, hi) if hi - lo <= max_chars else (start, end)
 
 
 def _with_asked_kinds(q: Query, doc_text: str, groups: list[Clause], start: int, end: int,

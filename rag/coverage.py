@@ -42,8 +42,15 @@ STORY_WORDS = frozenset(
 )
 # Question forms that ask for a target's value or existence (多少, 几, 要不要): the check applies
 # to these, not to "what does the project do".
-TARGET_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会"
+TARGET_ASK = re.compile(r"多少|几|数量|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会"
                         r"|\b(?:how (?:many|much|long|fast)|number of|minimum|maximum|is there|does|must)\b")
+# A yes/no question (是否要求开源, 需要持有牌照吗) and a value question (多少, 几秒, 多大).
+YES_NO = re.compile(r"是否|要不要|需不需要|有没有|是不是|会不会|吗[?？]?\s*$|吗[，,]|\b(?:is there|does|do|must)\b")
+VALUE_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|多远|多准|\bhow (?:many|much|long|fast|far)\b")
+# Characters a short form skips between its own (软著 → 软件著作权 skips 件 and 作).
+ABBREVIATION_GAP = 2
+# How a yes/no question is asked (不能, 能否, 没有): never the attribute asked.
+MODAL = re.compile(r"^(?:不|没|能否|可否|是否|能不|可不|要不|需不)")
 # Measure words a count is asked in (几台, 多少颗): a project whose targets never count in one sets
 # no such count, and its ≥3 类 answers nothing. Words of one row count the same things; 个 项 种 类 次
 # count anything, 天 is a period (the dimension check judges it). Family-wide.
@@ -125,8 +132,10 @@ class Coverage:
         terms = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
                  if is_known(t) and attribute_word(t) and not (t in question and t not in asked)]
         # 区县财政 of a project with 区级财政: the guide's term for a spoken word covers it (lexicon).
-        lacking = [(w, t) for t, w in terms if t not in text and t in self.vocabulary
-                   and not any(alt and alt in text for alt in ENGLISH_GLOSSARY.get(t, "").split("|"))]
+        # … and 区县财政 of a project with neither: the guide's term (区级) is what another project sets.
+        lacking = [(w, t) for t, w in terms if t not in text
+                   and (t in self.vocabulary or any(alt and alt in self.vocabulary for alt in _alternatives(t)))
+                   and not any(alt and alt in text for alt in _alternatives(t))]
         if english and len(lacking) < len(terms):
             # An English question is translated word by word (revenue or economic benefit): one
             # rendering the project lacks is not the ask, all of them are.
@@ -137,9 +146,15 @@ class Coverage:
             for m in re.finditer(re.escape(t), asked):
                 for ext, other in ((asked[m.start() : m.end() + 2], asked[m.end() : m.end() + 2]),
                                    (asked[max(0, m.start() - 2) : m.end()], asked[max(0, m.start() - 2) : m.start()])):
-                    if (len(other) == 2 and is_known(other) and attribute_word(other) and ext in self.vocabulary
-                            and ext not in text and not _near(text, t, other, ext.startswith(t))):
-                        lacking.append((w, ext))
+                    if len(other) != 2 or not is_known(other) or not attribute_word(other):
+                        continue
+                    after = ext.startswith(t)
+                    # 区县财政 is asked as the guide's 区级财政 (the lexicon's term for 区县).
+                    for word in (t, *_alternatives(t)):
+                        phrase = word + other if after else other + word
+                        if phrase in self.vocabulary and phrase not in text and not _near(text, word, other, after):
+                            lacking.append((w, ext))
+                            break
         if not lacking:
             return None
         # Name the attribute as the question ends it (培养几个博士 → 博士; 区级财政 over 区级).
@@ -152,6 +167,40 @@ def _near(text: str, first: str, second: str, in_order: bool) -> bool:
     (市级财政资助 holds 市级资助): the attribute is there, worded more fully."""
     a, b = (first, second) if in_order else (second, first)
     return re.search(re.escape(a) + f".{{1,{PHRASE_GAP}}}" + re.escape(b), text) is not None
+
+
+def unsaid_attribute(question: str, ev: Evidence, span: str, is_known: Callable[[str], bool],
+                     section: str = "") -> str | None:
+    """Return the heaviest word a target question asks that no loaded guide uses, or None.
+
+    开源 in 是否要求开源, 牌照 in 需要持有牌照吗: asked of a named project's section, such a word
+    is what the guide lacks, not other wording of what it has (that one the words it shares find).
+    A short form of the section's own words (软著 for 软件著作权) is wording, not a lack.
+    """
+    if not YES_NO.search(question) or VALUE_ASK.search(question):
+        # A value asked (多大一块地方, 多少帧画面) is answered by its quantity, whatever its words.
+        return None
+    flat = strip_spaces(normalize(span))
+    whole = strip_spaces(normalize(section))
+    unsaid = [(w, t) for t, w in zip(ev.terms, ev.weights, strict=True)
+              if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and not is_known(t) and attribute_word(t)
+              and not MODAL.match(t) and t not in flat and not abbreviates(t, whole)]
+    # 横向（水平方向）要准到几厘米 answered by 北斗定位横向误差≤20cm: the words the span holds
+    # outweigh the unknown one, which is only other wording.
+    held = sum(w for t, w in zip(ev.terms, ev.weights, strict=True) if is_known(t) and t in flat)
+    return max(unsaid)[1] if unsaid and max(unsaid)[0] > held else None
+
+
+def _alternatives(term: str) -> list[str]:
+    """Return the guide's terms for a spoken or English word (区县 → 区级), from the lexicon."""
+    return [alt for alt in ENGLISH_GLOSSARY.get(term, "").split("|") if alt]
+
+
+def abbreviates(word: str, text: str) -> bool:
+    """Return True if the text writes the word's characters in order close together (软著 in
+    软件著作权): the word is a short form of the text's own term."""
+    gaps = f".{{0,{ABBREVIATION_GAP}}}"
+    return re.search(gaps.join(map(re.escape, word)), text) is not None
 
 
 def attribute_word(term: str) -> bool:

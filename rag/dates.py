@@ -24,6 +24,16 @@ TIME_RELATIONS = frozenset(
 )
 
 
+# A calendar date asked outright (哪年哪月开始, which date): a length (不超过 3 年) does not answer it.
+DATE_ASK = re.compile(r"哪年|哪月|几月几|几号|哪天|哪一天|具体日期|起止日期|起止时间|what date|which date|start date|"
+                      r"which month|which year")
+
+
+def asks_date(norm: str) -> bool:
+    """Return True if a normalised question asks for a calendar date, not only for a time."""
+    return DATE_ASK.search(norm) is not None
+
+
 def asks_when(norm: str) -> bool:
     """Return True if a normalised question asks for a date or time (什么时候截止, by when)."""
     return WHEN.search(norm) is not None

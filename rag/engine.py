@@ -22,8 +22,8 @@ from rag.answer import (
 )
 from rag.budget import budget, tick
 from rag.cache import LRU
-from rag.coverage import Coverage, retarget, specific
-from rag.dates import TIME_RELATIONS, has_date
+from rag.coverage import Coverage, retarget, specific, unsaid_attribute
+from rag.dates import TIME_RELATIONS, asks_date, has_date
 from rag.encoder import Encoder, load_encoder
 from rag.errors import EncoderUnavailable, QuestionError, UnknownGuide
 from rag.lexicon import GENERAL_WORDS, OFF_GUIDE
@@ -660,6 +660,15 @@ class Engine:
                 return dense
             return Answer(question, False, "", [], suggestions(hits, s.suggestions, ev),
                           note="指南中没有找到这个问题的答案。")
+        if keys and chunk.project and structured and not q.sections:
+            text = self.texts[chunk.doc]
+            unsaid = unsaid_attribute(q.norm, ev, text[start:end], lambda t: self.retriever.idf(t) < self.retriever.max_idf,
+                                      text[chunk.start : chunk.end])
+            if unsaid is not None:
+                # 项目二是否要求开源: a weak section word (要求) chose the passage, but no guide ever
+                # says 开源. A strong one (政府补多少) asks the section itself: its other words are wording.
+                return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                              note=f"指南中没有关于“{unsaid}”的内容。")
         if keys and chunk.project:
             r = self.retriever
             gap = self.coverage.gap(chunk.doc, chunk.project, chunk.section or "", ev,
@@ -668,6 +677,10 @@ class Engine:
             if gap is not None:
                 # A near miss: the project sets no such target; its nearest other one would mislead.
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions), note=gap.note)
+        if keys and chunk.project and asks_date(q.norm) and not has_date(self.texts[chunk.doc][chunk.start : chunk.end]):
+            # 从哪年哪月开始 of a project whose period reads 不超过 3 年: a length is no date.
+            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                          note=f"{chunk.project}的{chunk.section}没有给出具体日期。")
         if (keys and q.wants_number and not structured
                 and not re.search(r"\d", self.texts[chunk.doc][start:end])):
             # "How many" answered by a clause without a number (the project's problem statement):

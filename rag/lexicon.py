@@ -50,7 +50,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "给多少", "各给", "补助多少", "contribute",
         # The applicant's own share and when money comes: 自己掏多少, 先给钱还是事后补.
         "掏多少", "掏钱", "自己出多少", "先给钱", "再补", "事后补",
-        "几个项目", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
+        "几个项目", "几个团队", "立几项", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
         "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "financial support", "award", "awards",
         "co-funding", "co-financing", "co-invest", "co-investment", "own funds", "matching funds",
         "funding cap", "ceiling", "maximum funding", "self-financing", "self-funding", "matching", "how much", "contribution", "support",
@@ -65,7 +65,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "timeframe", "length",
     ),
     "其他说明": (
-        "其他说明", "其他", "说明", "备注", "注意事项", "其它", "补充", "联动", "特别说明", "额外要求", "特别规定", "特殊规定",
+        "其他说明", "其他", "说明", "备注", "注意事项", "其它", "补充", "联动", "特别说明", "额外要求", "特别规定", "特殊规定", "别的说明", "别的规定", "附加说明", "附加的说明", "额外的说明", "其他规定", "其它规定",
         "other notes", "notes", "remarks", "other", "additional", "anything else", "special arrangement",
         "special arrangements", "arrangement", "arrangements",
     ),
@@ -117,7 +117,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "cost reduction": "降本", "economic-benefit": "经济效益", "coordination": "联动", "linkage": "联动",
     "understanding": "理解", "recognition": "识别", "convergence": "收敛", "efficiency": "效率",
     "government departments": "政务部门", "research institutes": "科研院所", "serve": "服务", "demo": "示范",
-    "vehicles": "汽车", "vehicle": "汽车", "cars": "汽车", "districts and counties": "区县", "counties": "区县", "ownership": "归属", "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
+    "vehicles": "汽车", "vehicle": "汽车", "cars": "汽车", "districts and counties": "区县", "counties": "区县", "districts": "区县|区级", "jointly": "联动|联合", "ownership": "归属", "interest rate": "利率", "loan": "贷款", "tax": "税", "deposit": "保证金", "acceptance": "验收",
     "weather": "天气", "results": "结果", "announced": "公布", "foreign": "外资", "individual": "个人",
     "horizontal": "水平", "vertical": "垂直", "precision": "精度", "operating system": "系统",
     # Engineering metrics that guides of every field set (speed, power, range, yield …): the Chinese
@@ -157,7 +157,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "hospital": "医院", "hospitals": "医院", "bridges": "桥梁", "tunnels": "隧道", "pathogens": "病原体",
     "pathogen": "病原体", "paper": "纸质", "hard copy": "纸质", "hard copies": "纸质",
     # The general part's logistics (申报须知): the window, where to apply, limits per applicant.
-    "online": "网上|在线", "application window": "申报时间|填报时间", "application period": "申报时间|填报时间",
+    "online": "网上|在线", "online system": "系统", "application system": "系统", "application window": "申报时间|填报时间", "application period": "申报时间|填报时间",
     "submission window": "申报时间|填报时间", "one institution": "同一单位", "same institution": "同一单位",
     "each institution": "同一单位", "per institution": "同一单位", "single institution": "同一单位",
     "one organization": "同一单位", "same organization": "同一单位", "one organisation": "同一单位",
@@ -213,7 +213,7 @@ GENERAL_WORDS = (
     "在哪里报", "一共发布", "共发布", "资助总额", "中期评估", "里程碑", "推荐单位", "审核推荐", "总体要求",
     "同一个单位", "一个单位", "能报几", "报几个", "限项", "申请窗口", "申报窗口", "技术支持", "哪个系统",
     "什么系统", "线上申请", "网上申请", "在线申请",
-    "deadline", "how to apply", "apply online", "contact", "phone", "telephone", "hotline", "paper", "hard cop",
+    "deadline", "how to apply", "apply online", "online system", "application system", "submit online", "contact", "phone", "telephone", "hotline", "paper", "hard cop",
 )
 
 # What guides of this family never say (deadlines, contacts, addresses): a question asking for one

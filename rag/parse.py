@@ -39,6 +39,8 @@ TITLE_END_RE = re.compile(r"(?:指南|通知|公告|目录|申报书|方案)$")
 # Clauses end at these; commas stay inside a clause (a metric and its qualifiers belong together).
 # A newline separates the paragraphs of a general-part section.
 CLAUSE_END = "；;。\n"
+# A numbered item's title standing alone between clause ends (2. 申报方式。 / （二）限项要求。).
+ITEM_HEADING = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）])\s*[\u4e00-\u9fff]{2,10}\s*$")
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 ASCII_WORD = re.compile(r"[A-Za-z0-9%]")
 # A project title longer than this (or wrapped over more lines) is prose, not a title.
@@ -145,9 +147,14 @@ def join_fragments(parts: list[str]) -> str:
 
 
 def split_clauses(text: str, base: int) -> list[Clause]:
-    """Cut a section body into clauses on ；and 。, trimming separators and stray commas."""
+    """Cut a section body into clauses on ；and 。, trimming separators and stray commas.
+
+    An item's own heading (2. 申报方式。) opens the clause after it: alone it would end the
+    previous item's answer with the next item's title.
+    """
     clauses = []
     start = 0
+    opened: int | None = None  # where a pending item heading starts
     for i, ch in enumerate(text + "；"):
         if ch in CLAUSE_END or i == len(text):
             seg_start, seg_end = start, min(i, len(text))
@@ -156,8 +163,16 @@ def split_clauses(text: str, base: int) -> list[Clause]:
             while seg_end > seg_start and text[seg_end - 1] in "，, ":
                 seg_end -= 1
             if seg_end > seg_start:
-                clauses.append(Clause(text[seg_start:seg_end], base + seg_start, base + seg_end))
+                if ITEM_HEADING.match(text[seg_start:seg_end]) and i < len(text):
+                    opened = seg_start if opened is None else opened
+                else:
+                    seg_start = seg_start if opened is None else opened
+                    opened = None
+                    clauses.append(Clause(text[seg_start:seg_end], base + seg_start, base + seg_end))
             start = i + 1
+    if opened is not None:
+        clauses.append(Clause(text[opened:].rstrip("；;。\n ，,"), base + opened,
+                              base + opened + len(text[opened:].rstrip("；;。\n ，,"))))
     return clauses
 
 

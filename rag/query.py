@@ -12,6 +12,7 @@ from rag.dates import asks_when
 from rag.lexicon import (
     ENGLISH_GLOSSARY,
     ENGLISH_NUMBERS,
+    GENERAL_WORDS,
     NUMERALS,
     SECTION_SYNONYMS,
     SPOKEN_REWRITES,
@@ -210,6 +211,10 @@ def understand(question: str, topics: Iterable[str] = (),
         q.conditions, rest = conditions(rest)
     _aliases(q, rest, aliases)
     q.values = value_filter(norm)
+    # "one organization", "application period": an English phrase for the general part's logistics
+    # is read before the section words its last word would otherwise be (组织方式, 实施周期).
+    rest = _glossary(q, rest, [(w, zh) for w, zh in glossary if " " in w and w.isascii()
+                               and any(g in zh for g in GENERAL_WORDS)])
     rest = _sections(q, rest)
     q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
     q.wants_time = asks_when(norm)

@@ -379,3 +379,27 @@ def test_pool_sizes_follow_the_loaded_guide_not_a_constant(engine) -> None:
     projects = [p for d in engine.documents.values() for p in d.projects]
     assert engine.rerank_depth == max(len(p.sections) for p in projects) == 7
     assert engine.cross_pool == sum(len(p.sections) for p in projects) == 49
+
+
+def test_a_second_ask_in_one_question_widens_the_span_to_its_clause() -> None:
+    from rag.answer import Evidence, best_span
+    from rag.parse import split_clauses
+    from rag.query import understand
+    from rag.settings import Scoring
+    from rag.types import Chunk
+
+    text = ("建成中试线 1 条，年产能≥100 MW，中试良率≥90%，建设户外实证及示范电站装机容量≥5 MW，组件转换效率≥26%，"
+            "叠层电池转换效率≥32%；申请发明专利≥15 项，其中授权≥4 项；制定国家、行业或团体标准≥2 项；"
+            "培养博士研究生 3 名、硕士研究生 8 名；项目执行期内实现新增产值≥3 亿元，带动相关产业投资≥10 亿元，"
+            "示范应用单位≥5 家，形成可复制推广的技术方案和标准体系；组件经湿热老化 1000 小时后效率衰减≤5%，"
+            "户外实证运行时间≥12 个月，首年发电量衰减≤2%。")
+    assert len(text) > 200  # a long section: the answer is a span of it
+    chunk = Chunk("g#项目1#绩效目标", "g", "指南", "项目1", "某组件", "绩效目标", 2, text, 0, len(text),
+                  tuple(split_clauses(text, 0)), project_no=1)
+    question = understand("项目1要申请多少项发明专利？博士要培养几名？")
+    ev = Evidence(["发明专利", "博士"], [3.0, 3.0])
+    # Both fit in an answer of 200 characters; not in one of 40, which then answers the first ask.
+    for max_chars, both in ((200, True), (40, False)):
+        start, end, _ = best_span(chunk, text, question, ev, None, max_chars, Scoring())
+        span = text[start:end]
+        assert "发明专利≥15" in span and ("博士研究生 3 名" in span) is both, span

@@ -6,7 +6,7 @@ import pytest
 
 from rag.answer import Evidence
 from rag.compare import conditions
-from rag.coverage import Coverage, counted_in, names_place, retarget
+from rag.coverage import Coverage, counted_in, names_place, retarget, unsaid_attribute
 from rag.normalize import normalize
 from rag.types import Chunk, Clause
 from rag.units import cn_value, quantities
@@ -113,6 +113,18 @@ def test_a_phrase_asked_is_covered_by_its_fuller_wording(text: str, gap: bool) -
     assert (note is not None) is gap, note
 
 
+@pytest.mark.parametrize(("text", "gap"), [
+    ("市级财政经费资助不超过 500 万元；服务全市 38 个区县", True),  # 区县 here is no funding party
+    ("市级财政经费资助不超过 500 万元，区级财政经费资助不超过 300 万元", False),
+])
+def test_a_spoken_phrase_is_asked_as_the_guides_phrase(text: str, gap: bool) -> None:
+    # 区县财政 is the spoken form of 区级财政 (lexicon), which another project of the guide sets.
+    cov = Coverage([_chunk("项目七", "资助强度", text), _chunk("项目一", "资助强度", "区级财政经费资助不超过 1000 万元")])
+    note = cov.gap("g", "项目七", "资助强度", Evidence(["区县"], [1.0]), lambda _t: True,
+                   normalize("区县财政会另外配套多少经费？"))
+    assert (note is not None) is gap, note
+
+
 def test_time_names_no_attribute_of_its_own() -> None:
     # 最多给几年时间 of a project whose period reads 不超过 3 年: 时间 is how the period is asked.
     cov = Coverage([_chunk("项目一", "实施周期", "不超过 3 年。"), _chunk("项目二", "考核指标", "报告生成时间≤300s")])
@@ -147,3 +159,28 @@ def test_what_to_note_names_no_attribute() -> None:
     from rag.coverage import attribute_word
 
     assert not attribute_word("注意") and not attribute_word("特别注意") and attribute_word("软件著作权")
+
+
+@pytest.mark.parametrize(("question", "terms", "span", "unsaid"), [
+    ("项目二是否要求开源？", ["模型", "开源"], "实现大模型相关产品销售收入≥5 亿", "开源"),  # no guide says 开源
+    ("申报企业需要持有牌照吗？", ["企业", "持有", "牌照"], "企业牵头，鼓励产学研合作", "牌照"),
+    ("项目二是否要求开源？", ["开源"], "模型开源并发布", None),  # the span says it
+    ("项目一能不能由高校牵头吗？", ["不能", "高校"], "企业牵头", None),  # how it is asked, not what
+    ("项目二主要研究开源什么", ["开源"], "研究多模态大模型", None),  # not a yes/no ask
+    ("是否要求北斗横向定位准到 20 厘米", ["北斗", "横向", "定位", "准到"], "北斗定位横向误差≤20cm", None),  # other wording
+    ("摄像头一秒钟要处理多少帧画面", ["画面"], "识别速度≥30Fps", None),  # a value: its unit answers
+])
+def test_a_target_word_no_guide_uses_is_what_the_guide_lacks(question: str, terms: list[str], span: str,
+                                                               unsaid: str | None) -> None:
+    known = {"模型", "企业", "高校", "北斗", "横向", "定位"}
+    # A word no guide uses weighs most (idf), as in the index.
+    ev = Evidence(terms, [2.0 if t in known else 5.0 for t in terms])
+    assert unsaid_attribute(normalize(question), ev, span, lambda t: t in known) == unsaid
+
+
+def test_a_short_form_of_the_sections_words_is_wording() -> None:
+    # 软著 is 软件著作权 said short: the section has it, so nothing is lacking.
+    ev = Evidence(["软著"], [5.0])
+    section = "申请发明专利≥10 项，软件著作权≥20 项"
+    assert unsaid_attribute(normalize("有没有软著要求"), ev, "申请发明专利≥10 项", lambda _t: False, section) is None
+    assert unsaid_attribute(normalize("有没有软著要求"), ev, "申请发明专利≥10 项", lambda _t: False, "无") == "软著"

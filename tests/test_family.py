@@ -31,6 +31,9 @@ AGRI = "2025-chongqing-modern-agriculture-batch1"
 # 项目一: with 1、 sections, one project lacking 组织方式.
 NEV = "2026-chongqing-new-energy-vehicles-batch1"
 LOW = "2025-chongqing-low-altitude-economy-batch3"
+# Held out until its first run (docs/guides.md): 附件 line, wrapped title, general part with
+# numbered items, two domain groups, 项目 1: (space, half-width colon) with (1) sections.
+GREEN = "2026-chongqing-green-low-carbon-batch1"
 # Each guide in every format it is kept in; all must parse to the same pinned structure.
 FILES = {
     FIRST: [ROOT / "corpus" / f"{FIRST}.txt"],
@@ -40,6 +43,7 @@ FILES = {
     AGRI: [GUIDES / f"{AGRI}.txt"],
     NEV: [GUIDES / f"{NEV}.txt"],
     LOW: [GUIDES / f"{LOW}.txt"],
+    GREEN: [GUIDES / f"{GREEN}.txt"],
 }
 # The engine tests below load these four (written before the held-out guide joined).
 LOADED = [FIRST, BIO, ECON, MANU]
@@ -71,7 +75,9 @@ def test_every_project_and_section_pinned(path: Path) -> None:
 def test_pinned_shapes() -> None:
     shapes = {doc: [len(p["sections"]) for p in v["projects"]] for doc, v in PINNED.items()}
     assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6,
-                      NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7]}
+                      NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7], GREEN: [7] * 6}
+    assert [g[0] for g in PINNED[GREEN]["general"]] == ["总体要求", "申报说明", "申报项目"]
+    assert [p["group"] for p in PINNED[GREEN]["projects"]] == ["低碳能源领域"] * 3 + ["资源循环与碳管理领域"] * 3
     assert [g[0] for g in PINNED[NEV]["general"]] == ["总体要求", "申报须知"]
     assert PINNED[LOW]["general"] == [] and all(p["group"] for p in PINNED[LOW]["projects"])
     assert [g[0] for g in PINNED[AGRI]["general"]] == ["总体要求", "申报须知"]

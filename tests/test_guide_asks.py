@@ -172,3 +172,13 @@ def test_superlatives_compare_periods_and_amounts(ships, q: str, first: str, row
 def test_the_other_funded_party_is_asked_across_projects(ships) -> None:  # type: ignore[no-untyped-def]
     a = ships.ask("除了市级资助还有区级财政配套的是哪个项目？", doc=DOC)
     assert a.answered and [c.project for c in a.citations if c.project] == ["项目2"], (a.answer, a.note)
+
+
+@pytest.mark.parametrize(("q", "answered"), [
+    ("项目1从哪年哪月开始实施？", True),  # 2027 年 7 月至 2030 年 6 月
+    ("项目3从哪年哪月开始实施？", False),  # 不超过 2 年: a length, no date
+])
+def test_a_calendar_date_asked_is_answered_only_by_a_date(ships, q: str, answered: bool) -> None:  # type: ignore[no-untyped-def]
+    a = ships.ask(q, doc=DOC)
+    assert a.answered is answered, (a.answer, a.note)
+    assert answered or "没有给出具体日期" in a.note

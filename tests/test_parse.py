@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.parse import ParseError, join_fragments, parse_text
+from rag.parse import ParseError, join_fragments, parse_text, split_clauses
 
 HEADINGS = ["拟解决问题", "考核指标", "组织方式", "申报条件", "资助强度", "实施周期", "其他说明"]
 
@@ -81,3 +81,13 @@ def test_page_footers_and_number_lead_ins_are_not_structure() -> None:
     assert secs["拟解决问题"] == "研究测试。"
     assert secs["资助强度"] == "不超过 1000 1.5 万元：这是正文的续行。"
     assert list(secs) == ["拟解决问题", "资助强度", "实施周期"]
+
+
+def test_an_items_own_heading_opens_the_clause_after_it() -> None:
+    # A general part's numbered items (2. 申报方式。…): the title belongs to its item, so an answer
+    # from item 1 never ends with the next item's title.
+    text = "1. 申报时间。网上申报时间为 3 月 1 日；逾期关闭。\n\n2. 申报方式。登录系统填报。\n3. 联系电话"
+    clauses = split_clauses(text, 100)
+    assert [c.text for c in clauses] == [
+        "1. 申报时间。网上申报时间为 3 月 1 日", "逾期关闭", "2. 申报方式。登录系统填报", "3. 联系电话"]
+    assert all(text[c.start - 100 : c.end - 100] == c.text for c in clauses)

@@ -155,3 +155,10 @@ def test_merge_followup_borrows_the_section_of_the_previous_question() -> None:
     assert merged.project_numbers == [5]
     assert merged.sections == ["资助强度"]
     assert merged.wants_number
+
+
+@pytest.mark.parametrize("q", ["How many projects may one organization submit?", "What is the application period?"])
+def test_an_english_logistics_phrase_is_not_read_as_a_section_word(q: str) -> None:
+    # "organization" alone is 组织方式 and "period" 实施周期; in these phrases they ask the general part.
+    u = understand(q)
+    assert u.sections == [] and any(w in g for g in u.glossary for w in ("同一单位", "申报时间")), u
