@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.budget import tick
-from rag.dates import has_date
+from rag.dates import has_date, has_range
 from rag.lexicon import STOPWORDS
 from rag.normalize import normalize, strip_spaces
 from rag.query import WEAK_SECTION_WORDS, Query
@@ -280,10 +280,13 @@ def _one_stands_out(chunk: Chunk, ev: Evidence) -> bool:
     return covs[0] > 0 and covs[0] - covs[1] >= SHORT_SECTION_LEAD
 
 
+# A when-question about the start of something (从哪天开始, 什么时候起, when does … open).
+STARTS = re.compile(r"开始|起始|开放|\bstarts?\b|\bopens?\b|\bbegins?\b")
 # Words that each ask something (多少, 几, 什么, 是否 …): two of them are two asks in one question.
-ASKS = re.compile(r"多少|几[个项名年位家台辆条种类次]|什么|哪些|是否|要不要|有没有|how many|how much|what")
-# How much of the other ask's words a clause must hold to be added to the answer.
-SECOND_ASK_COVERAGE = 0.5
+ASKS = re.compile(r"多少|几(?!乎)|什么|哪些|是否|要不要|有没有|how many|how much|what")
+# How much of the other ask's words a clause must hold to be added to the answer: a quarter, as a
+# spoken second ask (寄到什么地方) shares one word (寄送) with its clause.
+SECOND_ASK_COVERAGE = 0.25
 
 
 def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: np.ndarray | None,
@@ -310,6 +313,9 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
     if q.wants_time:
         # A when-question is answered by a clause that holds a date, not one that repeats its words.
         scores = scores + scoring.clause_date_bonus * np.array([has_date(c.text) for c in clauses])
+    if q.wants_time and STARTS.search(q.norm):
+        # 从哪天开始申报: the window (3 月 1 日至 3 月 31 日) says when it opens, not a date of its own.
+        scores = scores + scoring.clause_date_bonus * np.array([has_range(c.text) for c in clauses])
     if PHONE_ASK.search(q.norm):
         # 技术支持电话 / "which phone number": the clause with a number to dial, not one that
         # repeats 技术支持 (请及时联系技术支持人员).
@@ -349,7 +355,12 @@ def _with_second_ask(clauses: list[Clause], doc_text: str, ev: Evidence, start: 
     if not lacking:
         return start, end
     rest = Evidence([t for t, _ in lacking], [w for _, w in lacking], ev.partial)
-    others = [(rest.coverage(c.text), c) for c in clauses if c.end <= start or c.start >= end]
+    pieces = [c for c in clauses if c.end <= start or c.start >= end]
+    for c in clauses:
+        if c.start <= start and end <= c.end and (c.start, c.end) != (start, end):
+            # The span is a part of a clause (一式 2 份 of a long one): its other parts too.
+            pieces += [g for g in metric_groups(c) if g.end <= start or g.start >= end]
+    others = [(rest.coverage(doc_text[c.start : c.end]), c) for c in pieces]
     cov, other = max(others, key=lambda x: x[0], default=(0.0, None))
     if other is None or cov < SECOND_ASK_COVERAGE:
         return start, end

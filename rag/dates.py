@@ -39,6 +39,15 @@ def asks_when(norm: str) -> bool:
     return WHEN.search(norm) is not None
 
 
+# A window of two dates or times (3 月 1 日 9:00 至 3 月 31 日 17:00, 5 月 6 日—6 月 5 日).
+_WINDOW = re.compile(r"(?:[日号月]|\d:\d{2})\s*(?:至|到|—|－|-|~|～)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*[月:]")
+
+
+def has_range(text: str) -> bool:
+    """Return True if a text states a window from one date or time to another."""
+    return _WINDOW.search(text) is not None
+
+
 def has_date(text: str) -> bool:
     """Return True if a text states a date or a clock time."""
     return DATE.search(text) is not None

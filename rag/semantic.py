@@ -40,7 +40,9 @@ DESCRIBED = (re.compile(r"^(.{2,}?)的?(?:那|这)一?个(?:项目|课题)\s*[,�
 EN_DESCRIBED = re.compile(
     r"(?:^|\b(?:for|of|in|on|about|under|by|from|with|does|is|are|must)\s+)(?:the|this|that)\s+"
     r"((?:(?!(?:the|for|of|in|on|about)\b)[\w'’.-]+,?\s+){0,12}?(?!(?:the|for|of|in|on|about)\b)[\w'’.-]+\s+"
-    r"(?:project|programme|program|platform|system|task|initiative))\b(?!\s*\d)",
+    r"(?:project|programme|program|platform|system|task|initiative))\b(?!\s*\d)"
+    # "the 2026 … major project call / guide" names the guide, not one of its projects.
+    r"(?!\s+(?:calls?|guides?|guidelines?|batch|announcement|notice)\b)",
     re.IGNORECASE)
 # A count's measure words (rag/coverage.py), and 天: 几天 is answered by the group in days.
 _MEASURES = (*MEASURES, "天")

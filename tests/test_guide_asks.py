@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.dates import asks_when, period_months
+from rag.dates import asks_date, asks_when, has_range, period_months
 from rag.normalize import normalize, strip_spaces
 from rag.query import understand
 from rag.roles import FUNDING, PERIOD, PROBLEM
@@ -182,3 +182,20 @@ def test_a_calendar_date_asked_is_answered_only_by_a_date(ships, q: str, answere
     a = ships.ask(q, doc=DOC)
     assert a.answered is answered, (a.answer, a.note)
     assert answered or "没有给出具体日期" in a.note
+
+
+@pytest.mark.parametrize(("text", "window"), [
+    ("网上申报时间为 2026 年 3 月 1 日 9:00 至 2026 年 3 月 31 日 17:00", True),
+    ("2026年5月6日—6月5日", True),
+    ("2027 年 7 月至 2030 年 6 月", True),
+    ("于 2026 年 4 月 15 日前报送", False),  # one date: a deadline, not when it opens
+])
+def test_a_window_says_when_something_opens(text: str, window: bool) -> None:
+    assert has_range(text) is window
+
+
+@pytest.mark.parametrize(("q", "date"), [
+    ("项目1从哪年哪月开始实施？", True), ("哪一天截止？", True), ("项目1实施几年？", False), ("什么时候截止", False),
+])
+def test_a_calendar_date_is_asked_outright(q: str, date: bool) -> None:
+    assert asks_date(normalize(q)) is date

@@ -125,6 +125,9 @@ def test_vectors_that_do_not_match_the_index_are_refused() -> None:
     ("嘴型和声音要对得上，这个有没有指标？", "", "嘴型和声音要对得上,这个有没有指标?"),
     ("项目二的考核指标有哪些？", "", "项目二的考核指标有哪些?"),
     ("那个项目", "", "那个项目"),
+    # The guide itself ("… major project call") describes no project of it.
+    ("Which online system should applicants use for the 2026 Chongqing green technology major project call?", "",
+     "which online system should applicants use for the 2026 chongqing green technology major project call?"),
 ])
 def test_a_described_project_is_split_from_the_ask(question: str, described: str, asked: str) -> None:
     from rag.normalize import normalize
