@@ -72,8 +72,10 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     mine = sorted((h for h in hits if h.chunk.role == section), key=lambda h: (h.chunk.doc, h.index))
     left_out: list[str] = []
     nums: list[str] = []
-    if ev.terms or q.conditions:
-        # 哪些项目要求制定标准: only the projects whose section holds the words get a row.
+    by_value = q.values is not None and q.values.role == section
+    if (ev.terms or q.conditions) and not by_value:
+        # 哪些项目要求制定标准: only the projects whose section holds the words get a row. (Values of
+        # the section, 公开竞争、揭榜挂帅还是定向择优, choose rows below: one row holds one of them.)
         nums = [t for t in ev.terms if t[0].isdigit() or t[-1].isdigit()]
         numbers = Evidence(nums, [1.0] * len(nums))
         if q.conditions:

@@ -35,6 +35,8 @@ DEFAULT_SECTION = "拟解决问题"
 GLUED = frozenset("要的了吗呢吧啊呀么哦嘛")
 # Words that join alternatives in a question (收入或经济效益, 国家/行业/团体标准): any one answers.
 EITHER = frozenset({"或", "或者", "或是", "/"})
+# A word glossed in brackets by the asker (横向（水平方向）): the two are alternatives.
+GLOSS = re.compile(r"([\u4e00-\u9fff]{2,})\s*[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]")
 # Words that list (销售收入、经济效益): alternatives where one figure per project is compared.
 LISTED = frozenset({"、"})
 # Words joined to either-or chains per question (each a scan of the guides' text).
@@ -120,6 +122,8 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
         # its pieces ask nothing.
         if alias in content and not alias.isascii() and retriever.idf(alias) >= retriever.max_idf:
             content = content.replace(alias, " ")
+    # 横向（水平方向）: the asker glosses a word in brackets; either wording asks the same thing.
+    content = GLOSS.sub(r"\1 或 \2", content)
     content, either = _either_or(content, retriever.tokenizer.segment, EITHER | LISTED if lists_either else EITHER,
                                  known)
     spoken = {zh for _, zh in q.spoken}

@@ -42,11 +42,15 @@ STORY_WORDS = frozenset(
 )
 # Question forms that ask for a target's value or existence (多少, 几, 要不要): the check applies
 # to these, not to "what does the project do".
-TARGET_ASK = re.compile(r"多少|几|数量|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会"
+TARGET_ASK = re.compile(r"多少|几|数量|什么要求|什么指标|指标要求|有何要求|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会"
                         r"|\b(?:how (?:many|much|long|fast)|number of|minimum|maximum|is there|does|must)\b")
 # A yes/no question (是否要求开源, 需要持有牌照吗) and a value question (多少, 几秒, 多大).
 YES_NO = re.compile(r"是否|要不要|需不需要|有没有|是不是|会不会|吗[?？]?\s*$|吗[，,]|\b(?:is there|does|do|must)\b")
 VALUE_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|多远|多准|\bhow (?:many|much|long|fast|far)\b")
+# Forms guides of the family write an attribute in: 区级 funding is also 项目所在区配套 / 区县配套.
+SAME_ATTRIBUTE: dict[str, tuple[str, ...]] = {"区级": ("所在区", "区县配套", "区配套", "区财政"), "市级": ("市财政",)}
+# A leading period or scope that does not change the attribute (年产能 is 产能 per year).
+SCOPE_PREFIX = frozenset("年月日总单")
 # Characters a short form skips between its own (软著 → 软件著作权 skips 件 and 作).
 ABBREVIATION_GAP = 2
 # How a yes/no question is asked (不能, 能否, 没有): never the attribute asked.
@@ -133,7 +137,7 @@ class Coverage:
                  if is_known(t) and attribute_word(t) and not (t in question and t not in asked)]
         # 区县财政 of a project with 区级财政: the guide's term for a spoken word covers it (lexicon).
         # … and 区县财政 of a project with neither: the guide's term (区级) is what another project sets.
-        lacking = [(w, t) for t, w in terms if t not in text
+        lacking = [(w, t) for t, w in terms if not _said(t, text)
                    and (t in self.vocabulary or any(alt and alt in self.vocabulary for alt in _alternatives(t)))
                    and not any(alt and alt in text for alt in _alternatives(t))]
         if english and len(lacking) < len(terms):
@@ -189,6 +193,18 @@ def unsaid_attribute(question: str, ev: Evidence, span: str, is_known: Callable[
     # outweigh the unknown one, which is only other wording.
     held = sum(w for t, w in zip(ev.terms, ev.weights, strict=True) if is_known(t) and t in flat)
     return max(unsaid)[1] if unsaid and max(unsaid)[0] > held else None
+
+
+def _said(term: str, text: str) -> bool:
+    """Return True if a project's text says the attribute: the word itself, a form the family
+    writes for it (区级 as 所在区), or the word without a leading period or scope (年产能 as 产能)."""
+    if term in text or any(form in text for form in SAME_ATTRIBUTE.get(term, ())):
+        return True
+    rest = term[1:]
+    if term[0] not in SCOPE_PREFIX or not rest:
+        return False
+    # … or with the period written after the amount (年产 as 产能≥500吨/年), within one metric.
+    return (len(rest) >= 2 and rest in text) or re.search(re.escape(rest) + r"[^，,；;。]{0,12}" + term[0], text) is not None
 
 
 def _alternatives(term: str) -> list[str]:

@@ -22,7 +22,7 @@ from rag.answer import (
 )
 from rag.budget import budget, tick
 from rag.cache import LRU
-from rag.coverage import Coverage, retarget, specific, unsaid_attribute
+from rag.coverage import Coverage, abbreviates, retarget, specific, unsaid_attribute
 from rag.dates import TIME_RELATIONS, asks_date, has_date
 from rag.encoder import Encoder, load_encoder
 from rag.errors import EncoderUnavailable, QuestionError, UnknownGuide
@@ -73,6 +73,26 @@ class Status:
 MAX_NAMED_BY_TITLE = 3
 # Any question serves; one that names a project and a section exercises the most code.
 WARM_UP_QUESTION = "项目一的考核指标有哪些"
+
+
+# A short form of a title's words (玻纤布, 碳纤) and an acronym as an asker writes it (PLA, CEMS).
+SHORT_CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
+ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])")
+# Words of a question tried as short forms: bounds the work on a long question.
+MAX_SHORT_FORM_WORDS = 60
+# A count or amount asked (几家, 多少).
+COUNT_ASK = re.compile(r"几|多少")
+# Any number as guides write one: digits or Chinese numerals (不超过三年, 一式两份).
+NUMERAL = re.compile(r"[\d一二两三四五六七八九十百千万亿]")
+
+
+def word_cuts(words: list[str]) -> set[int]:
+    """Return the offsets where a segmented text's words start and end."""
+    cuts, at = {0}, 0
+    for w in words:
+        at += len(w)
+        cuts.add(at)
+    return cuts
 
 
 class Engine:
@@ -317,6 +337,23 @@ class Engine:
             return None
         return sem.resolve(sem.encode(desc), [(d, n) for d in scope for n in self.project_labels[d]])
 
+    def _short_form(self, q: Query, scope: list[str]) -> tuple[tuple[str, int], str] | None:
+        """Return the project a short form in the question names, with the form: a Chinese word no
+        guide writes whose characters one title alone holds in order (玻纤布 → 玻璃纤维布), or an
+        acronym as written (PLA) that one project's text alone holds."""
+        found: dict[tuple[str, int], str] = {}
+        for w in self._tok.segment(q.norm)[:MAX_SHORT_FORM_WORDS]:
+            if SHORT_CJK.fullmatch(w) and not self._written(w):
+                hits = [k for k, t in self._flat_titles.items() if k[0] in scope and abbreviates(w, t)]
+                if len(hits) == 1:
+                    found[hits[0]] = w
+        for w in ACRONYM.findall(q.raw)[:MAX_SHORT_FORM_WORDS]:
+            pat = re.compile(rf"(?<![a-z]){re.escape(w.lower())}(?![a-z])")
+            hits = [k for k, t in self._project_flat.items() if k[0] in scope and pat.search(t)]
+            if len(hits) == 1:
+                found[hits[0]] = w.lower()
+        return next(iter(found.items())) if len(found) == 1 else None
+
     def _written(self, phrase: str) -> bool:
         """Return True if some loaded guide writes the (normalised, spaceless) phrase."""
         return phrase in self._all_flat
@@ -331,9 +368,10 @@ class Engine:
         words = {k: sum(w in said for w in ws) for k, ws in self._title_words.items() if k[0] in scope}
         # A piece only one title holds (岸电 of 船舶岸电智能连接装置) names its project as well as a word; a
         # question asked of several projects names none.
+        flat = strip_spaces(q.norm)
         pieces = {} if q.cross else unique_title_pieces(
-            strip_spaces(q.norm), {k: t for k, t in self._flat_titles.items() if k[0] in scope}, self._flat_guides,
-            {k: t for k, t in self._project_flat.items() if k[0] in scope})
+            flat, {k: t for k, t in self._flat_titles.items() if k[0] in scope}, self._flat_guides,
+            {k: t for k, t in self._project_flat.items() if k[0] in scope}, word_cuts(self._tok.segment(flat)))
         ranked = sorted(((words[k] + pieces.get(k, 0), k) for k in words), reverse=True)
         if ranked and (ranked[0][0] >= 2 or pieces.get(ranked[0][1])) and (
                 len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
@@ -422,6 +460,12 @@ class Engine:
             q = replace(q, content=without_guide_names(q.content, self.names, self._titles, self._tok),
                         glossary=[g for g in q.glossary if g not in naming])
         keys, unknown = self._projects(q, scope)
+        if not keys and not unknown and not q.cross:
+            short = self._short_form(q, scope)
+            if short is not None:
+                # 玻纤布 of …玻璃纤维布, PLA of 聚乳酸（PLA）: a short form that one project alone expands.
+                keys, scope = {short[0]}, [short[0][0]]
+                q = replace(q, content=q.content.replace(short[1], " "))
         if not keys and not unknown and not q.cross and mode != "bm25":
             found = self._described(q, scope)
             if found is not None:
@@ -677,6 +721,14 @@ class Engine:
             if gap is not None:
                 # A near miss: the project sets no such target; its nearest other one would mislead.
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions), note=gap.note)
+        last = [p for p in re.split(r"[,，。;；?？!！]", q.norm) if p.strip()][-1:]
+        if (keys and chunk.project and structured and last and COUNT_ASK.search(last[0])
+                and not NUMERAL.search(self.texts[chunk.doc][chunk.start : chunk.end])):
+            # 联合申报的单位最多可以有几家 of a 申报条件 that reads 企业牵头，鼓励产学研合作: the section
+            # asked states no number at all, so no count can be read from it. (Only a count the
+            # question ends on: 准备联合几家高校申报…，还有什么特别说明 asks the notes.)
+            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                          note=f"{chunk.project}的{chunk.section}没有给出具体数字。")
         if keys and chunk.project and asks_date(q.norm) and not has_date(self.texts[chunk.doc][chunk.start : chunk.end]):
             # 从哪年哪月开始 of a project whose period reads 不超过 3 年: a length is no date.
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),

@@ -15,7 +15,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "干什么", "干啥", "主要任务", "研究任务", "建设内容", "目标是什么", "内容是什么", "研发内容",
         "针对什么", "针对哪些", "主要做", "要研究", "研究方向", "痛点", "难点", "难题", "瓶颈", "想解决",
         "解决什么", "解决啥", "解决的问题", "拟解决的", "要解决的", "技术方向", "重点研究", "研究哪些",
-        "研发哪些", "研发什么", "开发哪些", "开发什么",
+        "研发哪些", "研发什么", "开发哪些", "开发什么", "哪些研究", "研究工作",
         # What a project builds or tackles: 攻关哪些技术, 主要建设些什么.
         "攻关", "主要建设", "建设什么", "建设些什么", "建设哪些", "建些什么",
         "problem", "problems", "solve", "research content", "what does", "what is project", "about",
@@ -65,7 +65,7 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         "timeframe", "length",
     ),
     "其他说明": (
-        "其他说明", "其他", "说明", "备注", "注意事项", "其它", "补充", "联动", "特别说明", "额外要求", "特别规定", "特殊规定", "别的说明", "别的规定", "附加说明", "附加的说明", "额外的说明", "其他规定", "其它规定",
+        "其他说明", "其他", "说明", "备注", "注意事项", "其它", "补充", "联动", "特别说明", "额外要求", "特别规定", "特殊规定", "别的说明", "别的规定", "附加说明", "附加的说明", "额外的说明", "附加要求", "其他规定", "其它规定",
         "other notes", "notes", "remarks", "other", "additional", "anything else", "special arrangement",
         "special arrangements", "arrangement", "arrangements",
     ),
@@ -148,6 +148,13 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "solid-state": "固态", "hydrogen": "氢", "fuel cell": "燃料电池", "fuel-cell": "燃料电池", "lithium": "锂",
     "semiconductor": "半导体", "chip": "芯片", "chips": "芯片", "robot": "机器人", "robots": "机器人",
     "remote sensing": "遥感", "digital twin": "数字孪生",
+    # Materials and process targets (strength, purity, losses …), as materials guides set them.
+    "tensile strength": "抗拉强度", "yield strength": "屈服强度", "strength": "强度", "elongation": "延伸率|伸长率",
+    "purity": "纯度", "oxygen content": "氧含量", "impurity": "杂质", "thermal conductivity": "导热系数|热导率",
+    "dielectric constant": "介电常数", "dielectric loss": "介质损耗|介电损耗", "loss factor": "损耗因子|损耗",
+    "modulus": "模量", "hardness": "硬度", "thickness": "厚度", "density": "密度", "bio-based": "生物基",
+    "heat resistance": "耐热", "heat-resistant": "耐热", "weight reduction": "减重", "conversion efficiency": "转换效率",
+    "graduate students": "研究生", "postgraduates": "研究生", "master's students": "硕士", "engineers": "工程师|工程技术人员",
     "self-raised": "自筹", "self-funded": "自筹",
     # Fields of the family's programmes: English names a guide by its field (its title's words).
     "biomedicine": "生物医药", "biomedical": "生物医药", "biopharmaceutical": "生物医药", "biomedicines": "生物医药",

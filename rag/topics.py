@@ -202,18 +202,22 @@ _FILLER_RUN = re.compile("|".join(sorted((re.escape(w) for w in TITLE_FILLERS), 
 
 
 def unique_title_pieces(norm: str, titles: dict[tuple[str, int], str], guide_titles: dict[str, str],
-                        bodies: dict[tuple[str, int], str]) -> dict[tuple[str, int], int]:
+                        bodies: dict[tuple[str, int], str], cuts: set[int] | None = None) -> dict[tuple[str, int], int]:
     """Return, per project, how many pieces of a question only its title holds (岸电 of 船舶岸电智能连接装置).
 
     A short name people give a project is a piece of its title: 2+ Chinese characters beyond the
     title fillers, in no other title, not in its guide's own title (that names the guide) and in the
     text of at most one other project (a common word of the guides names nothing). `titles`,
-    `guide_titles` and `bodies` are normalised without spaces.
+    `guide_titles` and `bodies` are normalised without spaces. `cuts`, the word boundaries of the
+    question, keep a piece whole: 质材料 of 纸质材料 is no piece of 电解质材料.
     """
     out: dict[tuple[str, int], int] = {}
     for key, title in titles.items():
         for run in title_runs(norm, title, 2):
             core = _FILLER_RUN.sub("", run)
+            at = norm.find(run)
+            if cuts is not None and (at not in cuts or at + len(run) not in cuts):
+                continue
             if (len(re.findall(r"[\u4e00-\u9fff]", core)) < 2 or run in guide_titles.get(key[0], "")
                     or any(run in t for k, t in titles.items() if k != key)
                     or sum(run in b for k, b in bodies.items() if k != key) >= COMMON_IN_PROJECTS):

@@ -403,3 +403,20 @@ def test_a_second_ask_in_one_question_widens_the_span_to_its_clause() -> None:
         start, end, _ = best_span(chunk, text, question, ev, None, max_chars, Scoring())
         span = text[start:end]
         assert "发明专利≥15" in span and ("博士研究生 3 名" in span) is both, span
+
+
+@pytest.mark.parametrize(("q", "answered"), [
+    ("项目四联合申报的单位最多可以有几家？", False),  # 申报条件: 企业牵头，鼓励产学研合作 — no number at all
+    ("项目七其他说明有几条？", False),  # 无。
+    ("项目三实施周期几年？", True),  # 不超过 3 年
+])
+def test_a_count_asked_of_a_section_without_any_number_abstains(engine, q: str, answered: bool) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask(q)
+    assert a.answered is answered, (a.answer, a.note)
+    assert answered or "没有给出具体数字" in a.note
+
+
+def test_a_word_glossed_in_brackets_is_asked_either_way(engine) -> None:  # type: ignore[no-untyped-def]
+    # 横向 is another project's word (横向误差); the asker's gloss 水平 is this project's (水平精度).
+    a = engine.ask("低轨卫星辅助北斗定位，横向（水平方向）要准到几厘米以内？")
+    assert a.answered and a.citations[0].project == "项目三" and "20cm" in a.answer.replace(" ", ""), (a.answer, a.note)

@@ -125,6 +125,19 @@ def test_a_spoken_phrase_is_asked_as_the_guides_phrase(text: str, gap: bool) -> 
     assert (note is not None) is gap, note
 
 
+@pytest.mark.parametrize(("text", "term", "question", "gap"), [
+    ("拟支持1项，市级财政资助不超过1000万元，项目所在区配套不低于500万元", "区级", "区里能给多少钱？", False),
+    ("拟支持1项，市级财政资助不超过1000万元", "区级", "区里能给多少钱？", True),
+    ("建成千吨级碳纤维生产线，产能≥500吨/年", "年产", "年产能要达到多少吨？", False),  # the period after the amount
+    ("建成千吨级碳纤维生产线，良品率≥95%", "年产", "年产能要达到多少吨？", True),
+])
+def test_an_attribute_in_the_forms_guides_write_it(text: str, term: str, question: str, gap: bool) -> None:
+    other = _chunk("项目二", "考核指标", "区级财政资助不超过 300 万元，年产能≥100 MW")
+    cov = Coverage([_chunk("项目一", "考核指标", text), other])
+    note = cov.gap("g", "项目一", "考核指标", Evidence([term], [1.0]), lambda _t: True, normalize(question))
+    assert (note is not None) is gap, note
+
+
 def test_time_names_no_attribute_of_its_own() -> None:
     # 最多给几年时间 of a project whose period reads 不超过 3 年: 时间 is how the period is asked.
     cov = Coverage([_chunk("项目一", "实施周期", "不超过 3 年。"), _chunk("项目二", "考核指标", "报告生成时间≤300s")])

@@ -122,6 +122,17 @@ def test_a_piece_other_projects_write_names_none() -> None:
     assert unique_title_pieces("岸电那个项目", titles, {}, bodies) == {}
 
 
+def test_a_piece_must_be_whole_words_of_the_question() -> None:
+    # 质材料 is a piece of 电解质材料 only by cutting 纸质 apart: the question asks about 纸质材料.
+    from rag.engine import word_cuts
+
+    titles = {("g", 1): "硫化物固态电解质材料", ("g", 2): "玻璃纤维布"}
+    q = "还要不要寄送纸质材料"
+    assert unique_title_pieces(q, titles, {}, {}) == {("g", 1): 1}  # without the question's words
+    assert unique_title_pieces(q, titles, {}, {}, word_cuts(["还要", "不要", "寄送", "纸质", "材料"])) == {}
+    assert unique_title_pieces("电解质材料那个", titles, {}, {}, word_cuts(["电解质", "材料", "那个"])) == {("g", 1): 1}
+
+
 # --- end to end on the guide above, loaded with the first guide and its aliases -----------------
 
 @pytest.fixture(scope="module")
