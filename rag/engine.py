@@ -75,6 +75,8 @@ MAX_NAMED_BY_TITLE = 3
 WARM_UP_QUESTION = "项目一的考核指标有哪些"
 
 
+# A word of two or more Chinese characters.
+CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 # A short form of a title's words (玻纤布, 碳纤) and an acronym as an asker writes it (PLA, CEMS).
 SHORT_CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
 ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])")
@@ -335,7 +337,17 @@ class Engine:
         desc = split_description(q.norm)[0]
         if sem is None or not desc or not self.retriever.dense_ready:
             return None
-        return sem.resolve(sem.encode(desc), [(d, n) for d in scope for n in self.project_labels[d]])
+        found = sem.resolve(sem.encode(desc), [(d, n) for d in scope for n in self.project_labels[d]])
+        if found is None:
+            return None
+        # "the hydrogen fuel cell project" of a guide whose nearest project never says 燃料电池: the
+        # meaning was nearest, not near. The project must write one word of the description.
+        d = self._understand(desc)
+        words = {w for w in [*self._tok.segment(d.content), *(g for gl in d.glossary for g in gl.split("|"))]
+                 if CJK_WORD.fullmatch(w) and not function_word(w)}
+        if len(words) >= 2 and not any(w in self._project_flat[found] for w in words):
+            return None
+        return found
 
     def _short_form(self, q: Query, scope: list[str]) -> tuple[tuple[str, int], str] | None:
         """Return the project a short form in the question names, with the form: a Chinese word no

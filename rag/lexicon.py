@@ -160,7 +160,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "biomedicine": "生物医药", "biomedical": "生物医药", "biopharmaceutical": "生物医药", "biomedicines": "生物医药",
     "artificial intelligence": "人工智能", "smart manufacturing": "智能制造", "intelligent manufacturing": "智能制造",
     "digital economy": "数字经济", "modern agriculture": "现代农业", "agricultural": "农业", "agriculture": "农业",
-    "new materials": "新材料", "new energy": "新能源",
+    "new materials": "新材料", "new energy": "新能源", "low-carbon": "低碳", "low carbon": "低碳",
     "hospital": "医院", "hospitals": "医院", "bridges": "桥梁", "tunnels": "隧道", "pathogens": "病原体",
     "pathogen": "病原体", "paper": "纸质", "hard copy": "纸质", "hard copies": "纸质",
     # The general part's logistics (申报须知): the window, where to apply, limits per applicant.

@@ -34,6 +34,9 @@ LOW = "2025-chongqing-low-altitude-economy-batch3"
 # Held out until its first run (docs/guides.md): 附件 line, wrapped title, general part with
 # numbered items, two domain groups, 项目 1: (space, half-width colon) with (1) sections.
 GREEN = "2026-chongqing-green-low-carbon-batch1"
+# Held out until its first run: one-line title, 申报须知 with （一） items, 项目一： with 1、 sections
+# (预期成果 / 支持强度 in one project each, one project without 其他要求), `- N -` footers.
+MATERIALS = "2025-chongqing-new-materials-batch2"
 # Each guide in every format it is kept in; all must parse to the same pinned structure.
 FILES = {
     FIRST: [ROOT / "corpus" / f"{FIRST}.txt"],
@@ -44,6 +47,7 @@ FILES = {
     NEV: [GUIDES / f"{NEV}.txt"],
     LOW: [GUIDES / f"{LOW}.txt"],
     GREEN: [GUIDES / f"{GREEN}.txt"],
+    MATERIALS: [GUIDES / f"{MATERIALS}.txt"],
 }
 # The engine tests below load these four (written before the held-out guide joined).
 LOADED = [FIRST, BIO, ECON, MANU]
@@ -75,7 +79,8 @@ def test_every_project_and_section_pinned(path: Path) -> None:
 def test_pinned_shapes() -> None:
     shapes = {doc: [len(p["sections"]) for p in v["projects"]] for doc, v in PINNED.items()}
     assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6,
-                      NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7], GREEN: [7] * 6}
+                      NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7], GREEN: [7] * 6, MATERIALS: [7] * 5 + [6, 7]}
+    assert [g[0] for g in PINNED[MATERIALS]["general"]] == ["总体要求", "申报须知"]
     assert [g[0] for g in PINNED[GREEN]["general"]] == ["总体要求", "申报说明", "申报项目"]
     assert [p["group"] for p in PINNED[GREEN]["projects"]] == ["低碳能源领域"] * 3 + ["资源循环与碳管理领域"] * 3
     assert [g[0] for g in PINNED[NEV]["general"]] == ["总体要求", "申报须知"]
@@ -181,6 +186,16 @@ def test_guides_named_in_words() -> None:
     assert named_guides("第一批的项目四", names) == [FIRST]
     assert sorted(named_guides("第二批项目四", names)) == [ECON, MANU]
     assert named_guides("项目四出资要求", names) == []
+
+
+def test_half_of_a_field_name_only_one_guide_has_names_it() -> None:
+    from rag.topics import GuideNames
+
+    names = {"green": GuideNames({2026}, 1, {"绿色低碳"}), "digital": GuideNames({2024}, 2, {"数字经济"}),
+             "low": GuideNames({2025}, 3, {"低空经济"})}
+    assert named_guides("low-carbon guide 低碳", names) == ["green"]  # "low-carbon" glossed as 低碳
+    assert named_guides("经济方面的项目", names) == []  # 经济 is half of two fields
+    assert named_guides("数字经济的项目", names) == ["digital"]
 
 
 @pytest.fixture(scope="module")

@@ -246,3 +246,16 @@ def test_a_project_must_stand_out_among_all_loaded_projects() -> None:
     ask = 0.9 * _unit(2) + 0.44 * _unit(1)
     assert sem.resolve(ask, [("d", 1), ("d", 2)]) is None
     assert sem.resolve(ask, [("d", 1), ("d", 2), ("d", 3)]) == ("d", 3)
+
+
+def test_a_described_project_must_write_a_word_of_the_description(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Whatever the meaning says is nearest (here: always project 1), a description none of whose
+    # guide words the project writes (燃料电池 of "the hydrogen fuel cell project") names no project.
+    doc = next(iter(engine.documents))
+    if engine.semantic is None or not engine.retriever.dense_ready:
+        pytest.skip("no dense index in this engine")
+    monkeypatch.setattr(engine.semantic, "resolve", lambda _vec, _keys: (doc, 1))
+    q = engine._understand("What is the funding cap for the hydrogen fuel cell drone project?")
+    assert engine._described(q, [doc]) is None
+    q = engine._understand("What is the funding cap for the common algorithm service platform project?")
+    assert engine._described(q, [doc]) == (doc, 1)  # 算法 and 平台 are project 1's words
