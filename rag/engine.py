@@ -80,8 +80,10 @@ CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 # A short form of a title's words (玻纤布, 碳纤) and an acronym as an asker writes it (PLA, CEMS).
 SHORT_CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
 ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])")
-# Words of a question tried as short forms: bounds the work on a long question.
+# Words of a question tried as short forms, and acronyms searched in every project's text: bound
+# the work on a long or hostile question (each acronym scans every loaded project once).
 MAX_SHORT_FORM_WORDS = 60
+MAX_ACRONYMS = 8
 # A count or amount asked (几家, 多少).
 COUNT_ASK = re.compile(r"几|多少")
 # Any number as guides write one: digits or Chinese numerals (不超过三年, 一式两份).
@@ -359,7 +361,7 @@ class Engine:
                 hits = [k for k, t in self._flat_titles.items() if k[0] in scope and abbreviates(w, t)]
                 if len(hits) == 1:
                     found[hits[0]] = w
-        for w in ACRONYM.findall(q.raw)[:MAX_SHORT_FORM_WORDS]:
+        for w in list(dict.fromkeys(ACRONYM.findall(q.raw)))[:MAX_ACRONYMS]:
             pat = re.compile(rf"(?<![a-z]){re.escape(w.lower())}(?![a-z])")
             hits = [k for k, t in self._project_flat.items() if k[0] in scope and pat.search(t)]
             if len(hits) == 1:

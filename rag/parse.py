@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.errors import ParseError
-from rag.roles import GENERAL, role_of
+from rag.roles import GENERAL, ROLE_HEADINGS, role_of
 from rag.types import Chunk, Clause
 
 CN_DIGITS = "零一二三四五六七八九十"
@@ -25,6 +25,12 @@ PROJECT_RE = re.compile(rf"^项目\s*([{_CN}]{{1,4}}|\d{{1,3}})\s*[：:]\s*(.*)$
 _SECTION_NO = r"(?:(\d{1,2})\s*[.．、]|[（(]\s*(\d{1,2})\s*[)）])"
 SECTION_RE = re.compile(rf"^{_SECTION_NO}\s*([\u4e00-\u9fff][^：:，。；\d]{{1,11}}?)\s*[：:]\s*(.*)$")
 SECTION_ALONE_RE = re.compile(rf"^{_SECTION_NO}\s*([\u4e00-\u9fff]{{2,8}})$")
+# … or ends with a full stop when its words name a role (1.研究内容。研究某材料): the body follows.
+SECTION_STOP_RE = re.compile(rf"^{_SECTION_NO}\s*([\u4e00-\u9fff]{{2,8}})\s*[。．]\s*(.*)$")
+# The heading words of every role, exactly as guides write them (研究内容, 支持强度 …).
+ROLE_WORDS = frozenset(w for words in ROLE_HEADINGS.values() for w in words)
+# 项目一 某材料研发 (a space, no colon): a header only when a title follows, not a sentence.
+PROJECT_SPACED_RE = re.compile(rf"^项目\s*([{_CN}]{{1,4}}|\d{{1,3}})\s+([\u4e00-\u9fffA-Za-z0-9][^：:，。；]{{3,}})$")
 # A heading of the general part: 一、总体要求 / 二、申报须知： … (Chinese numeral, 、).
 GENERAL_RE = re.compile(rf"^([{_CN}]{{1,3}})\s*[、．.]\s*(\S.*)$")
 # A domain group above its projects: （一）创新药物领域 (only when a project header follows).
@@ -202,8 +208,14 @@ def _classify(line: str, in_project: bool) -> tuple[str, re.Match[str] | None]:
         m = pat.match(line)
         if m:
             return kind, m
+    m = PROJECT_SPACED_RE.match(line)
+    if m:
+        return "project", m
     m = SECTION_ALONE_RE.match(line)
     if m and in_project and role_of(m.group(3)) is not None:
+        return "section", m
+    m = SECTION_STOP_RE.match(line)
+    if m and in_project and role_of(m.group(3)) is not None and m.group(3) in ROLE_WORDS:
         return "section", m
     m = GENERAL_RE.match(line)
     if m and _heading_words(m.group(2)) is not None:
@@ -244,7 +256,7 @@ def parse_text(raw: str, doc_id: str) -> Document:
         elif kind == "section":
             assert m is not None
             number = int(m.group(1) or m.group(2))
-            body = m.group(4) if m.re is SECTION_RE else ""
+            body = m.group(4) if m.re is not SECTION_ALONE_RE else ""
             head = line[: m.start(4)] if m.re is SECTION_RE else line
             blocks.append(_Block("section", n, head, m.group(3).strip(), number, [[body]]))
         elif kind == "general":

@@ -91,3 +91,22 @@ def test_an_items_own_heading_opens_the_clause_after_it() -> None:
     assert [c.text for c in clauses] == [
         "1. 申报时间。网上申报时间为 3 月 1 日", "逾期关闭", "2. 申报方式。登录系统填报", "3. 联系电话"]
     assert all(text[c.start - 100 : c.end - 100] == c.text for c in clauses)
+
+
+@pytest.mark.parametrize("head,section", [
+    ("项目一 某材料研发", "1、研究内容：研究某材料。"),  # a space instead of the colon after 项目一
+    ("项目1：某材料研发", "1.研究内容。研究某材料。"),  # a full stop after a role's heading words
+])
+def test_headers_without_a_colon(head: str, section: str) -> None:
+    second = head.replace("一", "二").replace("1", "2").replace("某材料研发", "另一材料")
+    text = f"2027 年某市新材料专项申报指南\n{head}\n{section}\n2、资助强度：不超过 500 万元。\n{second}\n{section}\n"
+    doc = parse_text(text, "x")
+    assert [p.title for p in doc.projects] == ["某材料研发", "另一材料"]
+    first = doc.projects[0].sections[0]
+    assert (first.heading, doc.text[first.start : first.end]) == ("研究内容", "研究某材料。")
+
+
+def test_a_full_stop_after_words_that_name_no_role_is_prose() -> None:
+    # 1.总体思路。… is no section heading: only a role's own words end with a full stop.
+    with pytest.raises(ParseError):
+        parse_text("2027 年某市新材料专项申报指南\n项目1：某材料研发\n1.总体思路。研究某材料。\n", "x")
