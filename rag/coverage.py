@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rag.answer import NARROW_ABOVE, Evidence, metric_groups
 from rag.lexicon import ENGLISH_GLOSSARY
 from rag.normalize import normalize, strip_spaces
+from rag.roles import TARGETS, role_of
 from rag.types import Chunk
 from rag.units import (
     SPOKEN_DIMENSIONS,
@@ -42,8 +43,10 @@ STORY_WORDS = frozenset(
 )
 # Question forms that ask for a target's value or existence (多少, 几, 要不要): the check applies
 # to these, not to "what does the project do".
-TARGET_ASK = re.compile(r"多少|几|数量|什么要求|什么指标|指标要求|有何要求|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会"
+TARGET_ASK = re.compile(r"多少|几|数量|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会"
                         r"|\b(?:how (?:many|much|long|fast)|number of|minimum|maximum|is there|does|must)\b")
+# 良品率有什么要求 asks a target of the targets section (of 申报条件, 资质有什么要求 asks what it says).
+TARGET_REQUIREMENT = re.compile(r"什么要求|什么指标|指标要求|有何要求")
 # A yes/no question (是否要求开源, 需要持有牌照吗) and a value question (多少, 几秒, 多大).
 YES_NO = re.compile(r"是否|要不要|需不需要|有没有|是不是|会不会|吗[?？]?\s*$|吗[，,]|\b(?:is there|does|do|must)\b")
 VALUE_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|多远|多准|\bhow (?:many|much|long|fast|far)\b")
@@ -120,7 +123,7 @@ class Coverage:
         if WHICH_PLACE.search(question) and not names_place(strip_spaces(normalize(span))):
             # 放在哪个区县 answered by 以市区（县）联动方式实施: the guide names no district there.
             return Gap(project, section, "具体的区县")
-        if not TARGET_ASK.search(question):
+        if not TARGET_ASK.search(question) and not (TARGET_REQUIREMENT.search(question) and role_of(section) == TARGETS):
             return None
         measure = counted_in(blank_spoken_measures(question))
         if (measure and not re.search(rf"[\d一二两三四五六七八九十百千万亿]\s*[{measure}]", text)

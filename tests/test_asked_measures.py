@@ -197,3 +197,14 @@ def test_a_short_form_of_the_sections_words_is_wording() -> None:
     section = "申请发明专利≥10 项，软件著作权≥20 项"
     assert unsaid_attribute(normalize("有没有软著要求"), ev, "申请发明专利≥10 项", lambda _t: False, section) is None
     assert unsaid_attribute(normalize("有没有软著要求"), ev, "申请发明专利≥10 项", lambda _t: False, "无") == "软著"
+
+
+@pytest.mark.parametrize(("section", "term", "question", "gap"), [
+    ("考核指标", "良品率", "对构件的良品率有什么要求？", True),  # a target the project does not set
+    ("申报条件", "资质", "对牵头单位的资质有什么要求？", False),  # asks what the eligibility says
+])
+def test_what_is_required_asks_a_target_only_of_the_targets(section: str, term: str, question: str, gap: bool) -> None:
+    cov = Coverage([_chunk("项目一", section, "企业牵头，抗拉强度≥1800MPa"),
+                    _chunk("项目二", section, "产品良品率≥90%，须具备甲级资质")])
+    note = cov.gap("g", "项目一", section, Evidence([term], [1.0]), lambda _t: True, normalize(question))
+    assert (note is not None) is gap, note
