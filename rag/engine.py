@@ -347,7 +347,7 @@ class Engine:
         d = self._understand(desc)
         words = {w for w in [*self._tok.segment(d.content), *(g for gl in d.glossary for g in gl.split("|"))]
                  if CJK_WORD.fullmatch(w) and not function_word(w)}
-        # (Two words, or one long one: a short word alone, 文旅那个, may be the asker's own name for it.)
+        # (Two words, or one long one: a short word alone, 岸电那个, may be the asker's own name for it.)
         if (len(words) >= 2 or any(len(w) >= 4 for w in words)) and not any(w in self._project_flat[found] for w in words):
             return None
         return found
