@@ -93,6 +93,10 @@ def vocabulary(topics: dict[str, str], terms: dict[str, str], dictionary: dict[s
     glossary = sorted({**(dictionary or {}), **ENGLISH_GLOSSARY, **terms}.items(), key=lambda p: -len(p[0]))
     return sorted(topics.items(), key=lambda p: -len(p[0])), glossary
 _REWRITES = sorted(SPOKEN_REWRITES.items(), key=lambda p: -len(p[0]))
+# The hand glossary's English phrases for the general part's logistics ("one organization"),
+# chosen once: they are read before the section words (see understand).
+_LOGISTICS = [(w, zh) for w, zh in sorted(ENGLISH_GLOSSARY.items(), key=lambda p: -len(p[0]))
+              if " " in w and w.isascii() and any(g in zh for g in GENERAL_WORDS)]
 
 
 def _number(token: str) -> int:
@@ -213,8 +217,7 @@ def understand(question: str, topics: Iterable[str] = (),
     q.values = value_filter(norm)
     # "one organization", "application period": an English phrase for the general part's logistics
     # is read before the section words its last word would otherwise be (组织方式, 实施周期).
-    rest = _glossary(q, rest, [(w, zh) for w, zh in glossary if " " in w and w.isascii()
-                               and any(g in zh for g in GENERAL_WORDS)])
+    rest = _glossary(q, rest, _LOGISTICS)
     rest = _sections(q, rest)
     q.wants_number = any(_contains(norm, w) for w in NUMBER_WORDS)
     q.wants_time = asks_when(norm)
