@@ -719,10 +719,10 @@ class Engine:
                 return dense
             return Answer(question, False, "", [], suggestions(hits, s.suggestions, ev),
                           note="指南中没有找到这个问题的答案。")
+        section_text = self.texts[chunk.doc][chunk.start : chunk.end]
         if keys and chunk.project and structured and not q.sections:
-            text = self.texts[chunk.doc]
-            unsaid = unsaid_attribute(q.norm, ev, text[start:end], lambda t: self.retriever.idf(t) < self.retriever.max_idf,
-                                      text[chunk.start : chunk.end])
+            unsaid = unsaid_attribute(q.norm, ev, self.texts[chunk.doc][start:end],
+                                      lambda t: self.retriever.idf(t) < self.retriever.max_idf, section_text)
             if unsaid is not None:
                 # 项目二是否要求开源: a weak section word (要求) chose the passage, but no guide ever
                 # says 开源. A strong one (政府补多少) asks the section itself: its other words are wording.
@@ -738,13 +738,13 @@ class Engine:
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions), note=gap.note)
         last = [p for p in re.split(r"[,，。;；?？!！]", q.norm) if p.strip()][-1:]
         if (keys and chunk.project and structured and last and COUNT_ASK.search(last[0])
-                and not NUMERAL.search(self.texts[chunk.doc][chunk.start : chunk.end])):
+                and not NUMERAL.search(section_text)):
             # 联合申报的单位最多可以有几家 of a 申报条件 that reads 企业牵头，鼓励产学研合作: the section
             # asked states no number at all, so no count can be read from it. (Only a count the
             # question ends on: 准备联合几家高校申报…，还有什么特别说明 asks the notes.)
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note=f"{chunk.project}的{chunk.section}没有给出具体数字。")
-        if keys and chunk.project and asks_date(q.norm) and not has_date(self.texts[chunk.doc][chunk.start : chunk.end]):
+        if keys and chunk.project and asks_date(q.norm) and not has_date(section_text):
             # 从哪年哪月开始 of a project whose period reads 不超过 3 年: a length is no date.
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note=f"{chunk.project}的{chunk.section}没有给出具体日期。")

@@ -177,8 +177,8 @@ def split_clauses(text: str, base: int) -> list[Clause]:
                     clauses.append(Clause(text[seg_start:seg_end], base + seg_start, base + seg_end))
             start = i + 1
     if opened is not None:
-        clauses.append(Clause(text[opened:].rstrip("；;。\n ，,"), base + opened,
-                              base + opened + len(text[opened:].rstrip("；;。\n ，,"))))
+        tail = text[opened:].rstrip("；;。\n ，,")
+        clauses.append(Clause(tail, base + opened, base + opened + len(tail)))
     return clauses
 
 
@@ -215,7 +215,7 @@ def _classify(line: str, in_project: bool) -> tuple[str, re.Match[str] | None]:
     if m and in_project and role_of(m.group(3)) is not None:
         return "section", m
     m = SECTION_STOP_RE.match(line)
-    if m and in_project and role_of(m.group(3)) is not None and m.group(3) in ROLE_WORDS:
+    if m and in_project and m.group(3) in ROLE_WORDS:
         return "section", m
     m = GENERAL_RE.match(line)
     if m and _heading_words(m.group(2)) is not None:

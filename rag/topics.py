@@ -124,24 +124,29 @@ def abbreviations(doc: Document, tok: Tokenizer) -> set[str]:
     return candidates & set(tok.words(doc.text)) if candidates else set()
 
 
+def _halves(word: str) -> tuple[str, ...]:
+    """Return the two halves of a field name of four or more characters (绿色低碳 → 绿色, 低碳)."""
+    return (word[: len(word) // 2], word[len(word) // 2 :]) if len(word) >= 4 else ()
+
+
 def named_guides(norm: str, names: dict[str, GuideNames]) -> list[str]:
     """Return the guides a normalised question names (most features matched), or [] for none."""
     years = {2000 + int(a) if a else int(b) for a, b in _Q_YEAR.findall(norm)}
     batches = {_ORDINALS.get(m.group(1)) or cn_number(m.group(1)) for pat in _Q_BATCH for m in pat.finditer(norm)}
     # Half of a field's name names the guide too when no other guide's field has it (低碳 of 绿色低碳,
     # as "low-carbon" is glossed); 经济 of 数字经济 and 低空经济 names neither.
-    halves: dict[str, set[str]] = {}
+    owners: dict[str, set[str]] = {}
     for doc, n in names.items():
         for w in n.words:
-            if len(w) >= 4:
-                for h in (w[: len(w) // 2], w[len(w) // 2 :]):
-                    halves.setdefault(h, set()).add(doc)
+            for h in _halves(w):
+                owners.setdefault(h, set()).add(doc)
+
+    def said(doc: str, word: str) -> bool:
+        return word in norm or any(owners[h] == {doc} and h in norm for h in _halves(word))
+
     score = {}
     for doc, n in names.items():
-        s = len(years & n.years) + (n.batch in batches) + sum(
-            1 if w in norm else any(len(h) >= 2 and halves.get(h) == {doc} and h in norm
-                                   for h in (w[: len(w) // 2], w[len(w) // 2 :])) if len(w) >= 4 else w in norm
-            for w in n.words)
+        s = len(years & n.years) + (n.batch in batches) + sum(said(doc, w) for w in n.words)
         if s:
             score[doc] = s
     best = max(score.values(), default=0)
