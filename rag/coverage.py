@@ -43,15 +43,17 @@ STORY_WORDS = frozenset(
 )
 # Question forms that ask for a target's value or existence (多少, 几, 要不要): the check applies
 # to these, not to "what does the project do".
-TARGET_ASK = re.compile(r"多少|几|数量|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会"
+TARGET_ASK = re.compile(r"多少|几|数量|人数|个数|数目|多大|多高|多快|多久|多长|要不要|需不需要|有没有|是不是|是否|会不会|有[^,，。?？]{1,12}吗"
                         r"|\b(?:how (?:many|much|long|fast)|number of|minimum|maximum|is there|does|must)\b")
 # 良品率有什么要求 asks a target of the targets section (of 申报条件, 资质有什么要求 asks what it says).
-TARGET_REQUIREMENT = re.compile(r"什么要求|什么指标|指标要求|有何要求")
+TARGET_REQUIREMENT = re.compile(r"什么要求|什么指标|指标要求|有何要求|怎么要求|如何要求|有哪些要求|什么样的要求")
 # A yes/no question (是否要求开源, 需要持有牌照吗) and a value question (多少, 几秒, 多大).
 YES_NO = re.compile(r"是否|要不要|需不需要|有没有|是不是|会不会|吗[?？]?\s*$|吗[，,]|\b(?:is there|does|do|must)\b")
 VALUE_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|多远|多准|\bhow (?:many|much|long|fast|far)\b")
 # Forms guides of the family write an attribute in: 区级 funding is also 项目所在区配套 / 区县配套.
 SAME_ATTRIBUTE: dict[str, tuple[str, ...]] = {"区级": ("所在区", "区县配套", "区配套", "区财政"), "市级": ("市财政",)}
+# … or with words between, within one clause: 项目落地区县按 1:1 给予配套 is district matching too.
+SAME_ATTRIBUTE_SPREAD: dict[str, re.Pattern[str]] = {"区级": re.compile(r"区县?[^，,；;。]{0,12}(?:配套|财政)")}
 # A leading period or scope that does not change the attribute (年产能 is 产能 per year).
 SCOPE_PREFIX = frozenset("年月日总单")
 # Characters a short form skips between its own (软著 → 软件著作权 skips 件 and 作).
@@ -62,7 +64,7 @@ MODAL = re.compile(r"^(?:不|没|能否|可否|是否|能不|可不|要不|需�
 # no such count, and its ≥3 类 answers nothing. Words of one row count the same things; 个 项 种 类 次
 # count anything, 天 is a period (the dimension check judges it). Family-wide.
 # Some count the same things: a patent is 一件 or 一项, a vehicle 一台 or 一辆.
-MEASURES = ("件项", "台辆", "辆台", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位")
+MEASURES = ("件项", "台辆", "辆台", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位", "期")
 ASKED_MEASURE = re.compile(r"(?<!第)(?:几|多少)([\u4e00-\u9fff])")
 # A count written without a measure word (指令数据≥100 万): it may be the count asked in 条.
 _BARE_COUNT = re.compile(r"\d(?:千万|百万|[千万亿])?(?=$|[，,；;。、)）])")
@@ -71,8 +73,9 @@ WHICH_PLACE = re.compile(r"哪(?:个|些|一个)(?:区县|区|县)|哪(?:里|儿
 # Words ending in 区/县 that say a kind of place, not a named one (市区, 示范区, 各区县; not 璧山县).
 _KIND_OF_PLACE = frozenset("市区 城区 园区 范区 景区 社区 辖区 山区 地区 片区 各区 本区 全区 郊区 街区 校区 厂区 库区 营区 专区 "
                            "该区 区县 市县 各县 本县 全县 该县 郊县".split())
-# Characters a guide may put between a phrase's two words (市级 财政 资助): more is another phrase.
-PHRASE_GAP = 4
+# Characters a guide may put between a phrase's two words (市级 财政 资助; 产品实现汽车相关领域销售收入),
+# within one clause; an ASCII word counts as one (高质量 Prompt 数据). More is another phrase.
+PHRASE_GAP = 10
 # Dimensions read from a unit are strong evidence; spoken measures (多久) also fit a period.
 _UNIT_WORDS = frozenset(UNITS)
 
@@ -134,7 +137,7 @@ class Coverage:
         for dim, unit in asked_units(question).items():
             # 多少平方公里 of a project that measures no area: no clause of it can answer.
             if dim not in have and not have & set(WIDER.get(dim, ())):
-                return Gap(project, section, unit)
+                return Gap(project, section, unit if len(unit) > 1 else f"以“{unit}”计的指标")
         asked = blank_spoken_measures(question)
         terms = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
                  if is_known(t) and attribute_word(t) and not (t in question and t not in asked)]
@@ -143,11 +146,15 @@ class Coverage:
         lacking = [(w, t) for t, w in terms if not _said(t, text)
                    and (t in self.vocabulary or any(alt and alt in self.vocabulary for alt in _alternatives(t)))
                    and not any(alt and alt in text for alt in _alternatives(t))]
+        held = strip_spaces(normalize(span))
+        lacking = [(w, t) for w, t in lacking if not _modifier(t, w, asked, ev, held, self.vocabulary)]
         if english and len(lacking) < len(terms):
             # An English question is translated word by word (revenue or economic benefit): one
             # rendering the project lacks is not the ask, all of them are.
             lacking = []
         for t, w in terms:
+            if t not in text and _said(t, text):
+                continue  # written in a form of its own (区级 as 落地区县…配套): that form is the phrase
             # 区级财政 asked of a project that has 区级 (区级真实环境) and 财政 apart: the word with
             # the next two of the question names an attribute another project sets.
             for m in re.finditer(re.escape(t), asked):
@@ -169,11 +176,35 @@ class Coverage:
         return Gap(project, section, name)
 
 
+def _modifier(term: str, weight: float, asked: str, ev: Evidence, span: str, vocabulary: str) -> bool:
+    """Return True if the words after a lacking one in the question that the answer holds outweigh it.
+
+    系统自动发现网络异常的准确程度 answered by 智能异常感知准确率≥80%: 自动 only says how the
+    异常 and 准确 the clause holds are reached; the attribute asked is the head the question ends on.
+    Not when the two make a target some guide sets (授权的发明专利 → 授权发明专利, where the
+    project sets 申请发明专利): then the lacking word is the attribute.
+    """
+    at = asked.rfind(term)  # 参数规模至少多少亿参数: said again last, it is the head after all
+    if at < 0:
+        return False
+    after = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
+             if asked.rfind(t) >= at + len(term) and t in span]
+    if any(term + t in vocabulary for t, _ in after):
+        return False
+    return sum(w for _, w in after) >= weight
+
+
 def _near(text: str, first: str, second: str, in_order: bool) -> bool:
     """Return True if the text writes the two words of a phrase with a word or two between
     (市级财政资助 holds 市级资助): the attribute is there, worded more fully."""
     a, b = (first, second) if in_order else (second, first)
-    return re.search(re.escape(a) + f".{{1,{PHRASE_GAP}}}" + re.escape(b), text) is not None
+    return re.search(re.escape(a) + f"(?:[a-z0-9.]+|[^，,；;。a-z0-9]){{1,{PHRASE_GAP}}}" + re.escape(b), text) is not None
+
+
+# A number said in words (十个 of 十个亿) is a value, never an attribute.
+_SPOKEN_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万亿]+[个项件名位台]?")
+# A code of letters and digits (L3, L4, V2X): a grade or standard, an attribute when no guide writes it.
+_CODE = re.compile(r"[a-z]+\d[a-z\d]*")
 
 
 def unsaid_attribute(question: str, ev: Evidence, span: str, is_known: Callable[[str], bool],
@@ -190,8 +221,8 @@ def unsaid_attribute(question: str, ev: Evidence, span: str, is_known: Callable[
     flat = strip_spaces(normalize(span))
     whole = strip_spaces(normalize(section))
     unsaid = [(w, t) for t, w in zip(ev.terms, ev.weights, strict=True)
-              if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and not is_known(t) and attribute_word(t)
-              and not MODAL.match(t) and t not in flat and not abbreviates(t, whole)]
+              if (re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and attribute_word(t) or _CODE.fullmatch(t)) and not is_known(t)
+              and not MODAL.match(t) and not _SPOKEN_NUMBER.fullmatch(t) and t not in flat and not abbreviates(t, whole)]
     # 横向（水平方向）要准到几厘米 answered by 北斗定位横向误差≤20cm: the words the span holds
     # outweigh the unknown one, which is only other wording.
     held = sum(w for t, w in zip(ev.terms, ev.weights, strict=True) if is_known(t) and t in flat)
@@ -202,6 +233,9 @@ def _said(term: str, text: str) -> bool:
     """Return True if a project's text says the attribute: the word itself, a form the family
     writes for it (区级 as 所在区), or the word without a leading period or scope (年产能 as 产能)."""
     if term in text or any(form in text for form in SAME_ATTRIBUTE.get(term, ())):
+        return True
+    spread = SAME_ATTRIBUTE_SPREAD.get(term)
+    if spread is not None and spread.search(text):
         return True
     rest = term[1:]
     if term[0] not in SCOPE_PREFIX or not rest:

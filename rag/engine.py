@@ -26,7 +26,7 @@ from rag.coverage import Coverage, abbreviates, retarget, specific, unsaid_attri
 from rag.dates import TIME_RELATIONS, asks_date, has_date
 from rag.encoder import Encoder, load_encoder
 from rag.errors import EncoderUnavailable, QuestionError, UnknownGuide
-from rag.lexicon import GENERAL_WORDS, OFF_GUIDE
+from rag.lexicon import ENGLISH_GLOSSARY, GENERAL_WORDS, OFF_GUIDE
 from rag.normalize import normalize, strip_spaces
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
@@ -43,12 +43,14 @@ from rag.topics import (
     guide_names,
     named_guides,
     project_number,
+    title_runs,
     topic_words,
     unique_title_pieces,
     without_guide_names,
     without_title_runs,
 )
 from rag.types import Answer, Guide, GuideProject
+from rag.units import asked_units
 
 log = logging.getLogger("rag")
 
@@ -85,7 +87,7 @@ ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])")
 MAX_SHORT_FORM_WORDS = 60
 MAX_ACRONYMS = 8
 # A count or amount asked (几家, 多少).
-COUNT_ASK = re.compile(r"几|多少")
+COUNT_ASK = re.compile(r"几|多少|上限|下限|最多|最少|封顶")
 # Any number as guides write one: digits or Chinese numerals (不超过三年, 一式两份).
 NUMERAL = re.compile(r"[\d一二两三四五六七八九十百千万亿]")
 
@@ -310,6 +312,15 @@ class Engine:
             if titled and not {d for d, _ in titled} & topical:
                 # Words of a title in the question outweigh an alias (from one guide's file) it also holds.
                 topical = {d for d, _ in titled}
+            # The topic as the question wrote it, or in the Chinese of its project's title (SiC → 碳化硅).
+            said = [*q.topic_words, *(g for w in q.topic_words for g in ENGLISH_GLOSSARY.get(w, "").split("|") if g),
+                    *(g for g in q.glossary for w in q.topic_words for k in self.topics.get(w, ())
+                      if g in self._flat_titles[k])]
+            if topical and named and not set(named) & topical and any(
+                    w in self._flat[d] for d in named for w in said):
+                # "the SiC project of the 2026 new energy vehicle programme": the guide named in words
+                # writes the topic too (another guide's title holds it); the guide named wins.
+                return [d for d in docs if d in named]
             if topical:
                 return [d for d in docs if d in topical and (d in named or not set(named) & topical)]
         return [d for d in docs if d in named] or docs
@@ -323,15 +334,37 @@ class Engine:
             for n in [*q.project_numbers, *(last + 1 - k for k in q.from_end if 0 < k <= last)]:
                 (keys.add((d, n)) if n in self.project_labels[d] else unknown.append((d, n)))
         if not q.project_numbers and not q.from_end:
+            stems = {d: self._named_groups(q, d) for d in scope}
             for w in q.topic_words:
-                keys |= {(d, n) for d, n in self.topics.get(w, ()) if d in scope}
-            for d in scope:
-                for stem, numbers in self._groups.get(d, {}).items():
-                    if stem in q.norm:
-                        keys |= {(d, n) for n in numbers}
+                if not any(w in st for d in scope for st in stems[d]):  # 药物 of 创新药物领域 names the group
+                    keys |= {(d, n) for d, n in self.topics.get(w, ()) if d in scope}
+            grouped = {(d, n) for d in scope for stem in stems[d] for n in self._groups[d][stem]}
+            # 新型显示第二批 Micro LED 项目: a project named by its topic within its group is the one asked.
+            keys = (keys & grouped or keys) if keys else grouped
             if not keys:
                 keys |= self._title_match(q, scope)
         return keys, unknown
+
+    def _named_groups(self, q: Query, doc: str) -> list[str]:
+        """Return the domain groups of a guide the question names (创新药物领域 → 创新药物).
+
+        A group's name inside a longer piece of the guide's own title names the guide, not the
+        group: 集成电路与新型显示重大专项第二批 holds the 新型显示 of 新型显示领域.
+        """
+        groups = self._groups.get(doc, {})
+        if not groups:
+            return []
+        flat = strip_spaces(q.norm)
+        runs = title_runs(flat, self._flat_guides[doc])
+        out = []
+        for stem in groups:
+            masked = flat
+            for run in runs:
+                if stem in run and len(run) > len(stem):
+                    masked = masked.replace(run, "\0")
+            if stem in masked:
+                out.append(stem)
+        return out
 
     def _described(self, q: Query, scope: list[str]) -> tuple[str, int] | None:
         """Return the project a question describes by what it does, if it leads the others by the margin."""
@@ -460,11 +493,11 @@ class Engine:
             q = merge_followup(q, self._understand(previous[: self.settings.max_question_chars]))
         merged = q is not first
         scope = self._scope(q, doc)
-        grouped = not q.project_numbers and any(stem in q.norm for d in scope for stem in self._groups.get(d, {}))
+        stems = [st for d in scope for st in self._named_groups(q, d)] if not q.project_numbers else []
+        grouped = bool(stems)
         if grouped:  # the group's name chose the projects; it is not asked of their text
             # (before a guide's naming words are taken out, which may cut the group's name apart)
-            stems = [st for d in scope for st in self._groups.get(d, {}) if st in q.norm]
-            names = [g for d in scope for st, g in self._group_names.get(d, {}).items() if st in q.norm]
+            names = [g for d in scope for st, g in self._group_names.get(d, {}).items() if st in stems]
             q = replace(q, content=without_title_runs(q.content, q.norm, names, set(stems)))
         if len(scope) == 1:
             # 整个新材料重大专项第三批…: the piece of the guide's title names it; it is not asked.
@@ -755,6 +788,12 @@ class Engine:
             dense = self._dense_answer(question, q, doc, keys, ev, qvec, hits, top_k, timings)
             if dense is not None and dense.answered:
                 return dense
+            unit = next(iter(asked_units(q.norm).values()), None)
+            if unit is not None:
+                # 端到端时延要压到多少毫秒 answered by the problem statement's 传输时延变化大: a
+                # measure asked in a unit, and no metric of the project found to give it.
+                return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                              note=f"{chunk.project}没有给出以“{unit}”计的这项指标。")
         cites = [citation(chunk, self.texts[chunk.doc], start, end, best.score)]
         for h in hits[1:top_k]:
             c = h.chunk

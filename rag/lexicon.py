@@ -51,6 +51,8 @@ SECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
         # The applicant's own share and when money comes: 自己掏多少, 先给钱还是事后补.
         "掏多少", "掏钱", "自己出多少", "先给钱", "再补", "事后补",
         "几个项目", "几个团队", "立几项", "投入", "投资", "资助金额", "资助额度", "补助", "奖励",
+        # Whole values (rag/values.py): 后补助 is a way of funding, not 后 + a funding word.
+        "事后补助", "后补助", "事后资助", "后资助", "事前资助", "前资助", "事前补助", "先期资助",
         "funding", "fund", "funded", "money", "budget", "grant", "subsidy", "financial support", "award", "awards",
         "co-funding", "co-financing", "co-invest", "co-investment", "own funds", "matching funds",
         "funding cap", "ceiling", "maximum funding", "self-financing", "self-funding", "matching", "how much", "contribution", "support",
@@ -147,7 +149,10 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "employment": "就业", "jobs": "就业|岗位", "talent": "人才", "talents": "人才", "training": "培训|培养",
     "solid-state": "固态", "hydrogen": "氢", "fuel cell": "燃料电池", "fuel-cell": "燃料电池", "lithium": "锂",
     "semiconductor": "半导体", "chip": "芯片", "chips": "芯片", "robot": "机器人", "robots": "机器人",
-    "remote sensing": "遥感", "digital twin": "数字孪生",
+    "remote sensing": "遥感", "digital twin": "数字孪生", "silicon carbide": "碳化硅", "sic": "碳化硅",
+    "gallium nitride": "氮化镓", "gan": "氮化镓", "sputtering target": "溅射靶材", "sputtering": "溅射",
+    "copper": "铜", "aluminium": "铝", "aluminum": "铝", "titanium": "钛", "magnesium": "镁", "steel": "钢", "photoresist": "光刻胶",
+    "electric drive": "电驱动|电驱", "packaging": "封装", "display panel": "显示面板",
     # Materials and process targets (strength, purity, losses …), as materials guides set them.
     "tensile strength": "抗拉强度", "yield strength": "屈服强度", "strength": "强度", "elongation": "延伸率|伸长率",
     "purity": "纯度", "oxygen content": "氧含量", "impurity": "杂质", "thermal conductivity": "导热系数|热导率",
@@ -198,16 +203,22 @@ SPOKEN_REWRITES: dict[str, str] = {
     "undertaking unit": "承担单位", "undertaking organization": "承担单位", "lead unit": "承担单位",
     "undertaking company": "承担单位", "undertaking enterprise": "承担单位", "lead company": "承担单位",
     "lead enterprise": "承担单位",
-    # Taiwan and Hong Kong wording that character conversion leaves as it is (數位 → 数位, not 数字).
-    "数位": "数字", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
-    "影像": "图像", "晶片": "芯片", "营运": "运营", "辨识": "识别", "人工智慧": "人工智能", "厂商": "企业",
-    "产学合作": "产学研",
-    "支援": "支持", "建置": "建设", "透过": "通过", "同时连线": "并发 接入", "同时在线": "并发 在线",
-    "同时接入": "并发 接入", "线上": "在线",
-    "网路": "网络", "专案": "项目", "民众": "群众", "主导": "牵头",
+    "盯着": "监测", "盯住": "监测", "提示词": "prompt", "嘴型": "唇形", "口型": "唇形", "智慧驾驶": "智能驾驶",
+    "同时连线": "并发 接入", "同时在线": "并发 在线", "同时接入": "并发 接入", "线上": "在线",
     "提出申请": "申报", "研究机构": "科研院所", "效能": "性能", "资料集": "数据集", "资料": "数据",
     "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
     "to be granted": "授权", "get granted": "授权", "granted invention": "授权 invention",
+}
+
+# Taiwan and Hong Kong wording that character conversion leaves as it is (數位 → 数位, not 数字):
+# folded in the question itself, so that naming a project or guide (積體電路 → 集成电路) sees the
+# guide's word as well as the content does.
+TAIWAN_WORDING: dict[str, str] = {
+    "数位": "数字", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
+    "影像": "图像", "晶片": "芯片", "营运": "运营", "辨识": "识别", "人工智慧": "人工智能", "厂商": "企业",
+    "产学合作": "产学研", "支援": "支持", "建置": "建设", "透过": "通过", "网路": "网络", "专案": "项目",
+    "民众": "群众", "主导": "牵头", "积体电路": "集成电路", "元件": "器件", "期程": "期限", "软体": "软件",
+    "硬体": "硬件", "记忆体": "存储器", "伺服器": "服务器", "雷射": "激光",
 }
 
 # What a guide's general part (申报须知, 申报说明) answers: the application window, how and where to
@@ -239,6 +250,8 @@ STOPWORDS = frozenset(
     "搞 弄 做 干 拿 整 由 从 向 被 让 得 数量 数目 多少个 几项 几家 几种 具体 情况 相关 方面 "
     "这些 那些 一般 通常 大概 大约 大致 一共 总共 都 分别是 一样 不同 区别 么样 怎么样 "
     "申请 获得 获批 提交 达成 拿到 取得 "
+    # Converting a figure (换算成万元, 折合多少) asks the figure itself.
+    "换算 换算成 折合 折算 相当于 "
     # 拟 (intends to) is the guides' own modal: 拟支持, 拟解决问题; a leftover 拟 asks nothing.
     "拟 而是 "
     # Verbs of mention (哪些项目涉及方言) ask only for what follows; degree words (经费最多) only

@@ -16,6 +16,7 @@ from rag.lexicon import (
     NUMERALS,
     SECTION_SYNONYMS,
     SPOKEN_REWRITES,
+    TAIWAN_WORDING,
 )
 from rag.normalize import normalize
 from rag.roles import ROLE_HEADINGS
@@ -24,6 +25,8 @@ from rag.values import ValueFilter, value_filter
 _NUM = "|".join(sorted(NUMERALS, key=len, reverse=True)) + r"|\d{1,2}"
 _ENG = "|".join(sorted(ENGLISH_NUMBERS, key=len, reverse=True))
 # Every way people were seen to write "project four": 项目四 项目4 项目肆 第四个项目 4号项目 project 4.
+# 像项目一那样 / 和项目一一样: a project named for comparison is not the one asked, when another is.
+COMPARED = re.compile(rf"(?:像|跟|和|同|与)\s*(项目\s*(?:{_NUM}))\s*(?:那样|那种|一样|似的|相比|类似)")
 PROJECT_PATTERNS = [
     # 项目一般 is 项目 + 一般 (usually), not project one.
     re.compile(rf"项目\s*(?:第\s*)?({_NUM})(?![般些样起直定共致同下])(?:号|个)?"),
@@ -56,7 +59,9 @@ WEAK_SECTION_WORDS = {
     "投入": "资助强度", "投资": "资助强度", "length": "实施周期", "years": "实施周期", "说明": "其他说明",
     "其他": "其他说明", "aim": "拟解决问题", "scope": "拟解决问题",
     # 支持多少人 is a capacity metric as often as 支持多少 is money; "require" is usually a target.
-    "about": "拟解决问题", "支持多少": "资助强度", "require": "考核指标", "requirement": "考核指标", "门槛": "申报条件",
+    "about": "拟解决问题", "支持多少": "资助强度",
+    # 销售收入…多少万元: an amount in 万元 is a revenue target as often as it is the grant.
+    "万元": "资助强度", "require": "考核指标", "requirement": "考核指标", "门槛": "申报条件",
 }
 # The batch as a whole (这批, 整个…专项): asked of every project, unless the question names one
 # (这批的岸电项目: the words name the guide of the project named).
@@ -93,6 +98,7 @@ def vocabulary(topics: dict[str, str], terms: dict[str, str], dictionary: dict[s
     glossary = sorted({**(dictionary or {}), **ENGLISH_GLOSSARY, **terms}.items(), key=lambda p: -len(p[0]))
     return sorted(topics.items(), key=lambda p: -len(p[0])), glossary
 _REWRITES = sorted(SPOKEN_REWRITES.items(), key=lambda p: -len(p[0]))
+_TAIWAN = re.compile("|".join(sorted(TAIWAN_WORDING, key=len, reverse=True)))
 # The hand glossary's English phrases for the general part's logistics ("one organization"),
 # chosen once: they are read before the section words (see understand).
 _LOGISTICS = [(w, zh) for w, zh in sorted(ENGLISH_GLOSSARY.items(), key=lambda p: -len(p[0]))
@@ -168,10 +174,12 @@ class Query:
 
 
 # What makes a sentence a question; sentences before the first one are context (我今年六十八了…).
-_ASKS = re.compile(r"\?|吗|呢|多少|几|什么|啥|哪|怎么|怎样|如何|是否|有没有|请问|\b(?:how|what|which|who|when|where|why|"
+_ASKS = re.compile(r"\?|吗|呢|多少|(?<![好这那十])几|什么|啥|哪|怎么|怎样|如何|是否|有没有|请问|\b(?:how|what|which|who|when|where|why|"
                    r"does|do|is|are|can|could|will|tell me)\b")
 
 
+# Words a story's asking part opens with (请问, 想知道): the parts before them are the story.
+ASK_OPENER = re.compile(r"请问|想知道|想问|想了解|想咨询|请教|麻烦问|问一下|咨询一下|那么?(?![个些种样里儿边位家项])")
 # A question that opens with the asker (我们是一家企业，准备牵头申报…，请问…) tells a story first.
 STORY_OPENER = re.compile(r"^(?:我们|我是|我司|我单位|本单位|本公司|我们公司|我们团队|我们单位|我在|我们在)")
 
@@ -183,8 +191,17 @@ def focus(norm: str) -> tuple[str, str]:
     its words are not asks. Several questions in a row stay together. A story told in one
     sentence (我们是……企业，准备牵头申报……，请问……) ends at the first comma-part that asks.
     """
-    split = r"(?<=[。!?;:,])" if STORY_OPENER.match(norm) else r"(?<=[。!?;:])"
+    story = STORY_OPENER.match(norm) is not None
+    split = r"(?<=[。!?;:,])" if story else r"(?<=[。!?;:])"
     parts = [p for p in re.split(split, norm) if p.strip()]
+    # …跟几家车企都有合作，…，想知道要制定几项标准 / …说要解决时延变化大的问题，那考核上…要压到
+    #多少: the asker says where the ask begins (请问, 想知道, 那 after a comma).
+    clauses = [p for p in re.split(r"(?<=[。!?;:,])", norm) if p.strip()]
+    # (那 only after a comma: 项目三资助多少？那项目四呢？ is a second question, kept together.)
+    opened = [i for i, p in enumerate(clauses) if i and (m := ASK_OPENER.match(p.strip()))
+              and (not m.group(0).startswith("那") or clauses[i - 1].rstrip().endswith(","))]
+    if opened:
+        return "".join(clauses[opened[0]:]).strip(), "".join(clauses[: opened[0]]).strip()
     first = next((i for i, p in enumerate(parts) if _ASKS.search(p)), 0)
     return "".join(parts[first:]).strip(), "".join(parts[:first]).strip()
 
@@ -200,14 +217,18 @@ def understand(question: str, topics: Iterable[str] = (),
     aliases files: what people call a topic, and English or spoken words for a guide's terms.
     """
     glossary = _GLOSSARY if glossary is None else glossary
-    norm = normalize(question)
+    norm = fold_wording(normalize(question))
     body, context = focus(norm)
     if context:
         return _with_context(question, body, context, topics, segment, aliases, glossary)
     q = Query(raw=question, norm=norm, english=_is_english(norm), cross=CROSS_MARKERS.search(norm) is not None)
     rest = _spoken_rewrites(norm)
+    compared = [m.group(1) for m in COMPARED.finditer(rest)]
+    rest = COMPARED.sub(" ", rest)
     rest = _projects(q, rest)
     rest = _topics(q, rest, topics, segment)
+    if compared and not q.has_project:
+        _projects(q, " ".join(compared))  # the compared project is the only one named: it is asked
     if q.cross and q.has_project and not CROSS_MARKERS.search(BATCH_MARKERS.sub(" ", norm)):
         q.cross = False  # 这批的岸电项目: the batch words name the guide of the project named
     if q.cross or not q.has_project:
@@ -245,9 +266,20 @@ def _is_english(norm: str) -> bool:
     return sum(c.isascii() and c.isalpha() for c in norm) > len(norm) / 2
 
 
+def fold_wording(norm: str) -> str:
+    """Return a normalised question in the guides' wording where it uses Taiwan terms (專案 → 项目)."""
+    return _TAIWAN.sub(lambda m: TAIWAN_WORDING[m.group(0)], norm)
+
+
+_FILLER_BEFORE_ASK = re.compile(r"(?:(?<=[\u4e00-\u9fff])(?:一些|一点|些|点儿)|(?<=[做干搞])点)(?=什么|啥|哪些)")
+
+
 def _spoken_rewrites(norm: str) -> str:
     """Drop a follow-up opener and put the guide's term beside each spoken word (区里 → 区级)."""
     rest = FOLLOWUP_OPENERS.sub(" ", norm)
+    # 研究些什么 / 做一些什么 / 干点啥: the measure word between a verb and its question word says
+    # nothing, and the section words are written without it (研究什么).
+    rest = _FILLER_BEFORE_ASK.sub("", rest)
     for spoken, written in _REWRITES:
         rest = rest.replace(spoken, f" {written} ")
     return rest

@@ -23,6 +23,9 @@ UNITS: dict[str, tuple[str, float]] = {
     "kb": ("data", 1e-9), "mb": ("data", 1e-6), "gb": ("data", 1e-3), "tb": ("data", 1.0), "pb": ("data", 1e3),
     "tflops": ("compute", 1e-3), "pflops": ("compute", 1.0), "eflops": ("compute", 1e3),
     "fps": ("rate", 1.0), "帧": ("rate", 1.0), "qps": ("qps", 1.0),
+    # 多少度 asks a slope (坡度≥15°) or a temperature (≥120℃, °c once folded): one dimension, so a
+    # project measuring neither sets no such target.
+    "°c": ("degree", 1.0), "度": ("degree", 1.0), "°": ("degree", 1.0),
     "人次": ("visits", 1.0), "人": ("people", 1.0), "名": ("people", 1.0), "位": ("people", 1.0),
     "%": ("percent", 1.0),
 }
@@ -30,10 +33,10 @@ UNITS: dict[str, tuple[str, float]] = {
 MAGNITUDES = {"千": 1e3, "万": 1e4, "亿": 1e8, "千万": 1e7, "百万": 1e6}
 _CN_NUM = "零一二两三四五六七八九十百千万亿"
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-# A number (digits or Chinese numerals), an optional magnitude, an optional measure word (十个亿)
+# A number (digits, grouped by thousands as a PDF may space them: 2 000; or Chinese numerals), an optional magnitude, an optional measure word (十个亿)
 # and an optional unit. ASCII units must end a word: 30fps, not the s of "seconds".
 QUANTITY = re.compile(
-    rf"(?<![\d.a-z])(\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(?:个)?\s*(千万|百万|[千万亿])?\s*"
+    rf"(?<![\d.a-z])(\d{{1,3}}(?:[ ,]\d{{3}})+(?![\d.])|\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(?:个)?\s*(千万|百万|[千万亿])?\s*"
     rf"(?:({_UNIT_RE})(?![a-z]))?"
 )
 # How people ask for a dimension without writing a unit (多大一块地方 is an area).
@@ -75,7 +78,7 @@ def quantities(text: str) -> list[Quantity]:
     for m in QUANTITY.finditer(text):
         number, magnitude, unit = m.group(1), m.group(2), m.group(3)
         if number[0].isdigit():
-            value: float | None = float(number)
+            value: float | None = float(number.replace(" ", "").replace(",", ""))
         else:
             if not magnitude and not unit or len(number) == 1 and number in "万亿千百":
                 continue  # a bare Chinese character (一, 万) is a word more often than a number

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.normalize import normalize, strip_spaces
-from rag.roles import ORGANISATION
+from rag.roles import FUNDING, ORGANISATION
 
 # Role → value → the words a question or a guide writes it with (normalised, longest first).
 SECTION_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -20,6 +20,11 @@ SECTION_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
                  "open competition", "competitive"),
         "揭榜挂帅": ("揭榜挂帅", "揭榜", "挂帅", "open call for solutions"),
         "定向委托": ("定向委托", "择优委托", "定向", "委托", "指定", "designated", "commissioned"),
+    },
+    # Whether the money comes before the work or after its acceptance (哪些项目是后补助).
+    FUNDING: {
+        "后补助": ("事后补助", "后补助", "事后资助", "后资助", "post-completion", "after acceptance"),
+        "前资助": ("事前资助", "前资助", "事前补助", "先期资助", "upfront"),
     },
 }
 # Words that negate what follows them in the same part of a question (是不是 asks, it does not negate).
