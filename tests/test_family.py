@@ -37,6 +37,9 @@ GREEN = "2026-chongqing-green-low-carbon-batch1"
 # Held out until its first run: one-line title, 申报须知 with （一） items, 项目一： with 1、 sections
 # (预期成果 / 支持强度 in one project each, one project without 其他要求), `- N -` footers.
 MATERIALS = "2025-chongqing-new-materials-batch2"
+# Held out until its first run: wrapped title then `附件 2`, 申报说明 with （一）… items, three domain
+# groups, 项目 1: titles wrapping (one across a page footer), (1) sections, three without 有关说明.
+CIRCUITS = "2026-chongqing-integrated-circuits-batch2"
 # Each guide in every format it is kept in; all must parse to the same pinned structure.
 FILES = {
     FIRST: [ROOT / "corpus" / f"{FIRST}.txt"],
@@ -48,6 +51,7 @@ FILES = {
     LOW: [GUIDES / f"{LOW}.txt"],
     GREEN: [GUIDES / f"{GREEN}.txt"],
     MATERIALS: [GUIDES / f"{MATERIALS}.txt"],
+    CIRCUITS: [GUIDES / f"{CIRCUITS}.txt"],
 }
 # The engine tests below load these four (written before the held-out guide joined).
 LOADED = [FIRST, BIO, ECON, MANU]
@@ -79,7 +83,11 @@ def test_every_project_and_section_pinned(path: Path) -> None:
 def test_pinned_shapes() -> None:
     shapes = {doc: [len(p["sections"]) for p in v["projects"]] for doc, v in PINNED.items()}
     assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6,
-                      NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7], GREEN: [7] * 6, MATERIALS: [7] * 5 + [6, 7]}
+                      NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7], GREEN: [7] * 6, MATERIALS: [7] * 5 + [6, 7],
+                      CIRCUITS: [7, 7, 6, 7, 6, 6, 7]}
+    assert [g[0] for g in PINNED[CIRCUITS]["general"]] == ["总体要求", "申报说明"]
+    assert [p["group"] for p in PINNED[CIRCUITS]["projects"]] == (
+        ["集成电路设计与制造领域"] * 3 + ["先进封装与测试领域"] + ["新型显示领域"] * 3)
     assert [g[0] for g in PINNED[MATERIALS]["general"]] == ["总体要求", "申报须知"]
     assert [g[0] for g in PINNED[GREEN]["general"]] == ["总体要求", "申报说明", "申报项目"]
     assert [p["group"] for p in PINNED[GREEN]["projects"]] == ["低碳能源领域"] * 3 + ["资源循环与碳管理领域"] * 3
