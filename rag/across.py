@@ -12,11 +12,18 @@ from rag.compare import satisfies
 from rag.normalize import normalize, strip_spaces
 from rag.query import Query
 from rag.retrieve import Hit
+from rag.roles import ELIGIBILITY, FUNDING, ORGANISATION, PERIOD
 from rag.settings import Scoring, Settings
 from rag.types import Answer, Chunk, Clause
 
 # Projects named in "not mentioned by" notes; beyond this a count (100 guides × 7 projects).
 MAX_NAMED = 10
+# Asking each project in turn (各个项目分别…, 每个项目的…), not which projects hold something.
+EACH = re.compile(r"分别|各自|各个项目|每个项目|每一个项目|各项目|\beach\b|\bevery\b")
+# Roles every project has one answer of (its money, period, organisation, who may apply): asked of
+# each project, every project gets its row; the question's other words only choose the clause.
+# (A target is one of many a project sets: 各项目分别要求制定几项标准 keeps the rows that set one.)
+WHOLE_ROLES = frozenset({FUNDING, PERIOD, ORGANISATION, ELIGIBILITY})
 
 
 def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: dict[str, str],
@@ -42,6 +49,8 @@ def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts:
     top = max(covs, default=0.0)
     tied = covs.count(top) > 1
     missing = Answer(question, False, "", [], suggestions(hits, s.suggestions, ev), note="指南中没有找到这个问题的答案。")
+    if q.cross and section in WHOLE_ROLES and EACH.search(q.norm) and not q.conditions and not q.values:
+        return rows_answer(question, q, hits, texts, section, s.answer_max_chars, ev, s.scoring, keep_all=True)
     if q.cross or q.sections:
         if ev.terms and top < s.min_evidence:
             # Asked of every project, with words no section holds (什么时候拨付): not answered here.
@@ -59,11 +68,12 @@ def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts:
 
 
 def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str], section: str,
-                max_chars: int, ev: Evidence | None = None, scoring: Scoring | None = None) -> Answer:
+                max_chars: int, ev: Evidence | None = None, scoring: Scoring | None = None,
+                keep_all: bool = False) -> Answer:
     """Answer a section (a role: rag.roles) asked of no project: one cited row per project, identical rows merged.
 
-    With evidence (各项目授权发明专利要求) each row is the clause that holds it; without, the
-    section's opening clauses.
+    With evidence (各项目授权发明专利要求) each row is the clause that holds it, and only projects
+    that hold it get a row (all of them with `keep_all`); without, the section's opening clauses.
     """
     scoring = scoring or Scoring()
     rows: dict[str, tuple[list[str], str]] = {}
@@ -73,7 +83,7 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     left_out: list[str] = []
     nums: list[str] = []
     by_value = q.values is not None and q.values.role == section
-    if (ev.terms or q.conditions) and not by_value:
+    if (ev.terms or q.conditions) and not by_value and not keep_all:
         # 哪些项目要求制定标准: only the projects whose section holds the words get a row. (Values of
         # the section, 公开竞争、揭榜挂帅还是定向择优, choose rows below: one row holds one of them.)
         nums = [t for t in ev.terms if t[0].isdigit() or t[-1].isdigit()]

@@ -204,7 +204,7 @@ def _near(text: str, first: str, second: str, in_order: bool) -> bool:
 # A number said in words (十个 of 十个亿) is a value, never an attribute.
 _SPOKEN_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万亿]+[个项件名位台]?")
 # A code of letters and digits (L3, L4, V2X): a grade or standard, an attribute when no guide writes it.
-_CODE = re.compile(r"[a-z]+\d[a-z\d]*")
+CODE = re.compile(r"(?<![a-z\d])[a-z]+\d[a-z\d]*(?![a-z\d])")
 
 
 def unsaid_attribute(question: str, ev: Evidence, span: str, is_known: Callable[[str], bool],
@@ -221,7 +221,7 @@ def unsaid_attribute(question: str, ev: Evidence, span: str, is_known: Callable[
     flat = strip_spaces(normalize(span))
     whole = strip_spaces(normalize(section))
     unsaid = [(w, t) for t, w in zip(ev.terms, ev.weights, strict=True)
-              if (re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and attribute_word(t) or _CODE.fullmatch(t)) and not is_known(t)
+              if (re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and attribute_word(t) or CODE.fullmatch(t)) and not is_known(t)
               and not MODAL.match(t) and not _SPOKEN_NUMBER.fullmatch(t) and t not in flat and not abbreviates(t, whole)]
     # 横向（水平方向）要准到几厘米 answered by 北斗定位横向误差≤20cm: the words the span holds
     # outweigh the unknown one, which is only other wording.

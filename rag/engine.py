@@ -22,30 +22,24 @@ from rag.answer import (
 )
 from rag.budget import budget, tick
 from rag.cache import LRU
-from rag.coverage import Coverage, abbreviates, retarget, specific, unsaid_attribute
+from rag.coverage import CODE, YES_NO, Coverage, retarget, specific, unsaid_attribute
 from rag.dates import TIME_RELATIONS, asks_date, has_date
 from rag.encoder import Encoder, load_encoder
 from rag.errors import EncoderUnavailable, QuestionError, UnknownGuide
-from rag.lexicon import ENGLISH_GLOSSARY, GENERAL_WORDS, OFF_GUIDE
-from rag.normalize import normalize, strip_spaces
+from rag.lexicon import GENERAL_WORDS, OFF_GUIDE
+from rag.naming import Naming
+from rag.normalize import normalize
 from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
 from rag.rank import answer_rank, direction
 from rag.retrieve import Hit, Retriever, Timings
-from rag.roles import GENERAL
+from rag.roles import GENERAL, PROBLEM
 from rag.semantic import ASKS_VALUE, Semantic, asked_part, split_description
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
 from rag.topics import (
     GUIDE_WORDS,
-    TITLE_FILLERS,
-    abbreviations,
-    guide_names,
-    named_guides,
     project_number,
-    title_runs,
-    topic_words,
-    unique_title_pieces,
     without_guide_names,
     without_title_runs,
 )
@@ -79,26 +73,12 @@ WARM_UP_QUESTION = "项目一的考核指标有哪些"
 
 # A word of two or more Chinese characters.
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
-# A short form of a title's words (玻纤布, 碳纤) and an acronym as an asker writes it (PLA, CEMS).
-SHORT_CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
-ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])")
-# Words of a question tried as short forms, and acronyms searched in every project's text: bound
-# the work on a long or hostile question (each acronym scans every loaded project once).
-MAX_SHORT_FORM_WORDS = 60
-MAX_ACRONYMS = 8
 # A count or amount asked (几家, 多少).
 COUNT_ASK = re.compile(r"几|多少|上限|下限|最多|最少|封顶")
 # Any number as guides write one: digits or Chinese numerals (不超过三年, 一式两份).
 NUMERAL = re.compile(r"[\d一二两三四五六七八九十百千万亿]")
 
 
-def word_cuts(words: list[str]) -> set[int]:
-    """Return the offsets where a segmented text's words start and end."""
-    cuts, at = {0}, 0
-    for w in words:
-        at += len(w)
-        cuts.add(at)
-    return cuts
 
 
 class Engine:
@@ -138,10 +118,8 @@ class Engine:
         self.dense_reason = dense_reason
         self.retriever = Retriever(self.chunks, stored["tokens"], stored["owners"], tok, settings, faiss_index,
                                    clause_vecs, encoder)
-        self.topics = topic_words(docs, tok)
         self.coverage = Coverage(self.chunks)
         self.titles = {normalize(d.title) for d in docs}
-        self.names = guide_names(docs, tok)
         aliases_file = build_dir / "aliases.json"
         extra = json.loads(aliases_file.read_text()) if aliases_file.exists() else {}
         bilingual = build_dir / "bilingual.json"
@@ -152,36 +130,18 @@ class Engine:
         self._tok = tok
         self._titles = [d.title for d in docs]
         self.labels = {c.project for c in self.chunks if c.project}
-        # Each guide's projects by number (项目四 and 项目4 are both 4); 最后一个项目 is its highest.
-        self.project_labels = {d.id: {p.number: p.label for p in d.projects} for d in docs}
-        self.last_project = {d: max(ps, default=0) for d, ps in self.project_labels.items()}
+        # Which guides and projects a question names (rag/naming.py), and what the rest reads of it.
+        self.naming = Naming(docs, tok)
+        self.topics, self.names = self.naming.topics, self.naming.names
+        self.project_labels, self.last_project = self.naming.project_labels, self.naming.last_project
         self._order = {c.project: i for i, c in reversed(list(enumerate(self.chunks))) if c.project}
         self._doc_no = np.array([list(self.documents).index(c.doc) for c in self.chunks], dtype=np.int64)
         self._project_no = np.array([c.project_no for c in self.chunks], dtype=np.int64)
-        # Each guide's text as evidence is matched: whether a guide says 截止 or 电话 at all.
-        self._flat = {d.id: strip_spaces(normalize(d.text)) for d in docs}
+        self._flat, self._project_flat = self.naming.flat, self.naming.project_flat
         self._has_general = {d.id for d in docs if d.general}
-        self._all_flat = "\0".join(self._flat.values())
-        self._project_flat = {(d.id, p.number): strip_spaces(normalize(d.text[p.start : p.sections[-1].end]))
-                              for d in docs for p in d.projects if p.sections}
-        # Domain groups a question may name (创新药物领域 → 创新药物): their projects, per guide.
-        self._groups: dict[str, dict[str, list[int]]] = {}
-        self._group_names: dict[str, dict[str, str]] = {}
-        for d in docs:
-            for p in d.projects:
-                if p.group:
-                    stem = re.sub(r"(?:领域|方向|板块|专题)$", "", normalize(p.group)) or normalize(p.group)
-                    self._groups.setdefault(d.id, {}).setdefault(stem, []).append(p.number)
-                    self._group_names.setdefault(d.id, {})[stem] = normalize(p.group)
-        self._project_titles = {(d.id, p.number): p.title for d in docs for p in d.projects}
-        self._flat_titles = {k: strip_spaces(normalize(t)) for k, t in self._project_titles.items()}
-        self._flat_guides = {d.id: strip_spaces(normalize(d.title)) for d in docs}
-        # Each project's title words, for a question naming a project by two or more of them.
-        # A word the guide's own title holds (its field, repeated in a project title) names the guide, not a project.
-        short = {d.id: abbreviations(d, tok) for d in docs}
-        self._title_words = {(d.id, p.number): {w for w in tok.words(p.title) if len(w) >= 2 and w not in TITLE_FILLERS
-                                                and w not in strip_spaces(normalize(d.title)) and w not in short[d.id]}
-                             for d in docs for p in d.projects}
+        self._groups, self._group_names = self.naming.groups, self.naming.group_names
+        self._project_titles, self._flat_titles = self.naming.project_titles, self.naming.flat_titles
+        self._title_words = self.naming.title_words
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
         self.answers: LRU[Answer] = LRU(settings.query_cache_size)
@@ -296,76 +256,6 @@ class Engine:
     def _understand(self, text: str) -> Query:
         return understand(text, self.topics, self.segment, self._aliases, self._glossary)
 
-    def _scope(self, q: Query, doc: str | None) -> list[str]:
-        """Return the guides a question is asked of: `doc`, the guides it names in words, or all."""
-        if doc:
-            return [doc]
-        docs = list(self.documents)
-        if len(docs) == 1:
-            return docs
-        named = named_guides(" ".join([q.norm, *q.glossary]), self.names)
-        if not q.project_numbers and not q.from_end:
-            # Words of a project title name that project's guide(s) (an alias in a guide's file too).
-            # An alias (from one guide's file) does not outweigh a guide named in words.
-            topical = {d for w in q.topic_words if not (named and w in q.aliased) for d, _ in self.topics.get(w, ())}
-            titled = self._title_match(q, [d for d in docs if d in named] or docs)
-            if titled and not {d for d, _ in titled} & topical:
-                # Words of a title in the question outweigh an alias (from one guide's file) it also holds.
-                topical = {d for d, _ in titled}
-            # The topic as the question wrote it, or in the Chinese of its project's title (SiC → 碳化硅).
-            said = [*q.topic_words, *(g for w in q.topic_words for g in ENGLISH_GLOSSARY.get(w, "").split("|") if g),
-                    *(g for g in q.glossary for w in q.topic_words for k in self.topics.get(w, ())
-                      if g in self._flat_titles[k])]
-            if topical and named and not set(named) & topical and any(
-                    w in self._flat[d] for d in named for w in said):
-                # "the SiC project of the 2026 new energy vehicle programme": the guide named in words
-                # writes the topic too (another guide's title holds it); the guide named wins.
-                return [d for d in docs if d in named]
-            if topical:
-                return [d for d in docs if d in topical and (d in named or not set(named) & topical)]
-        return [d for d in docs if d in named] or docs
-
-    def _projects(self, q: Query, scope: list[str]) -> tuple[set[tuple[str, int]], list[tuple[str, int]]]:
-        """Return the (guide, project number)s a query names in its scope and the ones a guide lacks."""
-        keys: set[tuple[str, int]] = set()
-        unknown = []
-        for d in scope:
-            last = self.last_project[d]
-            for n in [*q.project_numbers, *(last + 1 - k for k in q.from_end if 0 < k <= last)]:
-                (keys.add((d, n)) if n in self.project_labels[d] else unknown.append((d, n)))
-        if not q.project_numbers and not q.from_end:
-            stems = {d: self._named_groups(q, d) for d in scope}
-            for w in q.topic_words:
-                if not any(w in st for d in scope for st in stems[d]):  # 药物 of 创新药物领域 names the group
-                    keys |= {(d, n) for d, n in self.topics.get(w, ()) if d in scope}
-            grouped = {(d, n) for d in scope for stem in stems[d] for n in self._groups[d][stem]}
-            # 新型显示第二批 Micro LED 项目: a project named by its topic within its group is the one asked.
-            keys = (keys & grouped or keys) if keys else grouped
-            if not keys:
-                keys |= self._title_match(q, scope)
-        return keys, unknown
-
-    def _named_groups(self, q: Query, doc: str) -> list[str]:
-        """Return the domain groups of a guide the question names (创新药物领域 → 创新药物).
-
-        A group's name inside a longer piece of the guide's own title names the guide, not the
-        group: 集成电路与新型显示重大专项第二批 holds the 新型显示 of 新型显示领域.
-        """
-        groups = self._groups.get(doc, {})
-        if not groups:
-            return []
-        flat = strip_spaces(q.norm)
-        runs = title_runs(flat, self._flat_guides[doc])
-        out = []
-        for stem in groups:
-            masked = flat
-            for run in runs:
-                if stem in run and len(run) > len(stem):
-                    masked = masked.replace(run, "\0")
-            if stem in masked:
-                out.append(stem)
-        return out
-
     def _described(self, q: Query, scope: list[str]) -> tuple[str, int] | None:
         """Return the project a question describes by what it does, if it leads the others by the margin."""
         sem = self.semantic
@@ -384,47 +274,6 @@ class Engine:
         if (len(words) >= 2 or any(len(w) >= 4 for w in words)) and not any(w in self._project_flat[found] for w in words):
             return None
         return found
-
-    def _short_form(self, q: Query, scope: list[str]) -> tuple[tuple[str, int], str] | None:
-        """Return the project a short form in the question names, with the form: a Chinese word no
-        guide writes whose characters one title alone holds in order (玻纤布 → 玻璃纤维布), or an
-        acronym as written (PLA) that one project's text alone holds."""
-        found: dict[tuple[str, int], str] = {}
-        for w in self._tok.segment(q.norm)[:MAX_SHORT_FORM_WORDS]:
-            if SHORT_CJK.fullmatch(w) and not self._written(w):
-                hits = [k for k, t in self._flat_titles.items() if k[0] in scope and abbreviates(w, t)]
-                if len(hits) == 1:
-                    found[hits[0]] = w
-        for w in list(dict.fromkeys(ACRONYM.findall(q.raw)))[:MAX_ACRONYMS]:
-            pat = re.compile(rf"(?<![a-z]){re.escape(w.lower())}(?![a-z])")
-            hits = [k for k, t in self._project_flat.items() if k[0] in scope and pat.search(t)]
-            if len(hits) == 1:
-                found[hits[0]] = w.lower()
-        return next(iter(found.items())) if len(found) == 1 else None
-
-    def _written(self, phrase: str) -> bool:
-        """Return True if some loaded guide writes the (normalised, spaceless) phrase."""
-        return phrase in self._all_flat
-
-    def _title_match(self, q: Query, scope: list[str]) -> set[tuple[str, int]]:
-        """Return the project whose title shares two or more words with the question, more than any other
-        title does (算力调度平台那个项目); only with several guides loaded (one guide's titles name by topic)."""
-        if len(self.documents) < 2:
-            return set()
-        # An English question names a title by the Chinese of its words (its glossary terms).
-        said = " ".join([q.norm, *q.glossary]) if q.english else q.norm
-        words = {k: sum(w in said for w in ws) for k, ws in self._title_words.items() if k[0] in scope}
-        # A piece only one title holds (岸电 of 船舶岸电智能连接装置) names its project as well as a word; a
-        # question asked of several projects names none.
-        flat = strip_spaces(q.norm)
-        pieces = {} if q.cross else unique_title_pieces(
-            flat, {k: t for k, t in self._flat_titles.items() if k[0] in scope}, self._flat_guides,
-            {k: t for k, t in self._project_flat.items() if k[0] in scope}, word_cuts(self._tok.segment(flat)))
-        ranked = sorted(((words[k] + pieces.get(k, 0), k) for k in words), reverse=True)
-        if ranked and (ranked[0][0] >= 2 or pieces.get(ranked[0][1])) and (
-                len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
-            return {ranked[0][1]}
-        return set()
 
     def ask(self, question: str, previous: str | None = None, top_k: int = 3, mode: str = "hybrid",
             timings: Timings | None = None, doc: str | None = None) -> Answer:
@@ -492,8 +341,8 @@ class Engine:
         if previous and previous.strip():
             q = merge_followup(q, self._understand(previous[: self.settings.max_question_chars]))
         merged = q is not first
-        scope = self._scope(q, doc)
-        stems = [st for d in scope for st in self._named_groups(q, d)] if not q.project_numbers else []
+        scope = self.naming.scope(q, doc)
+        stems = [st for d in scope for st in self.naming.named_groups(q, d)] if not q.project_numbers else []
         grouped = bool(stems)
         if grouped:  # the group's name chose the projects; it is not asked of their text
             # (before a guide's naming words are taken out, which may cut the group's name apart)
@@ -505,11 +354,12 @@ class Engine:
             q = replace(q, content=without_title_runs(q.content, q.norm, [title], set(GUIDE_WORDS)))
         if len(self.documents) > 1:
             naming = {w for n in self.names.values() for w in n.words}
+            # (… and the glossary's Chinese for them: "low-carbon" → 低碳, half of 绿色低碳)
             q = replace(q, content=without_guide_names(q.content, self.names, self._titles, self._tok),
-                        glossary=[g for g in q.glossary if g not in naming])
-        keys, unknown = self._projects(q, scope)
+                        glossary=[g for g in q.glossary if not any(g in w for w in naming)])
+        keys, unknown = self.naming.projects(q, scope)
         if not keys and not unknown and not q.cross:
-            short = self._short_form(q, scope)
+            short = self.naming.short_form(q, scope)
             if short is not None:
                 # 玻纤布 of …玻璃纤维布, PLA of 聚乳酸（PLA）: a short form that one project alone expands.
                 keys, scope = {short[0]}, [short[0][0]]
@@ -590,7 +440,13 @@ class Engine:
             allowed = np.isin(self._doc_no, [docs.index(d) for d in scope])
         hits, qvec = self.retriever.rank(q.expanded(), mode, allowed, boosts, timings, dense_text=q.norm)
         tick()
-        ev = evidence_for(q, self.retriever, self._alias_words, s.scoring, known=self._written)
+        ev = evidence_for(q, self.retriever, self._alias_words, s.scoring, known=self.naming.written)
+        if keys and q.sections[:1] == [PROBLEM]:
+            # 碳排放在线监测与核算平台项目主要研究什么: the whole section is asked; words of the
+            # named title left over (平台 of 核算服务平台) name the project, not a clause of it.
+            titles = "".join(self._flat_titles[k] for k in keys)
+            keep = [i for i, t in enumerate(ev.terms) if t not in titles]
+            ev = Evidence([ev.terms[i] for i in keep], [ev.weights[i] for i in keep], ev.partial)
         if len(scope) == 1:
             return self._answer_doc(question, q, scope[0], hits, keys, unknown, ev, qvec, boosts, top_k, mode,
                                     timings)
@@ -661,9 +517,14 @@ class Engine:
         if general:
             # 什么时候截止 asked of a general part that gives the window without the word 截止: the
             # logistics words chose the part; only the rest is evidence.
-            keep = [i for i, t in enumerate(ev.terms) if t in flat or not any(w in t for w in GENERAL_WORDS)]
+            keep = [i for i, t in enumerate(ev.terms)
+                    if any(alt in flat for alt in t.split("|")) or not any(w in t for w in GENERAL_WORDS)]
             ev = Evidence([ev.terms[i] for i in keep], [ev.weights[i] for i in keep], ev.partial)
         absent = [t for t in ev.terms if any(w in t for w in OFF_GUIDE) and t not in flat and not general]
+        if not absent and keys and (YES_NO.search(q.norm) or "还是" in q.norm):
+            # 要达到L3还是L4级别: a grade or code no loaded guide writes is asked; whatever section the
+            # other words choose holds no answer to it.
+            absent = [c.upper() for c in CODE.findall(q.norm) if not self.naming.written(c)]
         if keys and q.sections and not any(h.chunk.role in q.sections for h in hits):
             # 项目3的组织方式 where project 3 has no such section: the guide does not say.
             names = "、".join(sorted({h.chunk.project or "" for h in hits}))
@@ -682,7 +543,7 @@ class Engine:
             # 哪个项目……最多: the extreme project(s) with their figure, not every project's row.
             # One figure per project is compared: 销售收入、经济效益 asks whichever the project sets.
             listed = evidence_for(q, self.retriever, self._alias_words, s.scoring, lists_either=True,
-                                  known=self._written)
+                                  known=self.naming.written)
             if q.wants_time:
                 listed = listed.without(TIME_RELATIONS)
             ranked = answer_rank(question, q, hits, listed, self.texts, sign, s.suggestions)

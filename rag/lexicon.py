@@ -152,7 +152,9 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "remote sensing": "遥感", "digital twin": "数字孪生", "silicon carbide": "碳化硅", "sic": "碳化硅",
     "gallium nitride": "氮化镓", "gan": "氮化镓", "sputtering target": "溅射靶材", "sputtering": "溅射",
     "copper": "铜", "aluminium": "铝", "aluminum": "铝", "titanium": "钛", "magnesium": "镁", "steel": "钢", "photoresist": "光刻胶",
-    "electric drive": "电驱动|电驱", "packaging": "封装", "display panel": "显示面板",
+    "electric drive": "电驱动|电驱", "photovoltaic": "光伏", "pv": "光伏", "energy storage": "储能",
+    "dc power distribution": "直流配电", "power distribution": "配电", "capture rate": "捕集率",
+    "carbon capture": "碳捕集", "cement kiln": "水泥窑", "cement": "水泥", "packaging": "封装", "display panel": "显示面板",
     # Materials and process targets (strength, purity, losses …), as materials guides set them.
     "tensile strength": "抗拉强度", "yield strength": "屈服强度", "strength": "强度", "elongation": "延伸率|伸长率",
     "purity": "纯度", "oxygen content": "氧含量", "impurity": "杂质", "thermal conductivity": "导热系数|热导率",
@@ -169,8 +171,9 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "hospital": "医院", "hospitals": "医院", "bridges": "桥梁", "tunnels": "隧道", "pathogens": "病原体",
     "pathogen": "病原体", "paper": "纸质", "hard copy": "纸质", "hard copies": "纸质",
     # The general part's logistics (申报须知): the window, where to apply, limits per applicant.
-    "online": "网上|在线", "online system": "系统", "application system": "系统", "application window": "申报时间|填报时间", "application period": "申报时间|填报时间",
-    "submission window": "申报时间|填报时间", "one institution": "同一单位", "same institution": "同一单位",
+    "online": "网上|在线", "online system": "系统 登录", "application system": "系统 登录", "application window": "申报时间|填报时间", "application period": "申报时间|填报时间",
+    "submission window": "申报时间|填报时间", "open and close": "申报时间|填报时间",
+    "online submission": "网上申报|网上填报|在线填报", "one institution": "同一单位", "same institution": "同一单位",
     "each institution": "同一单位", "per institution": "同一单位", "single institution": "同一单位",
     "one organization": "同一单位", "same organization": "同一单位", "one organisation": "同一单位",
     "same organisation": "同一单位", "each organization": "同一单位", "per organization": "同一单位",
@@ -250,8 +253,8 @@ STOPWORDS = frozenset(
     "搞 弄 做 干 拿 整 由 从 向 被 让 得 数量 数目 多少个 几项 几家 几种 具体 情况 相关 方面 "
     "这些 那些 一般 通常 大概 大约 大致 一共 总共 都 分别是 一样 不同 区别 么样 怎么样 "
     "申请 获得 获批 提交 达成 拿到 取得 "
-    # Converting a figure (换算成万元, 折合多少) asks the figure itself.
-    "换算 换算成 折合 折算 相当于 "
+    # Converting a figure (换算成万元, 折合多少) asks the figure itself; 另外 / 额外 add nothing asked.
+    "换算 换算成 折合 折算 相当于 另外 另行 额外 主要 "
     # 拟 (intends to) is the guides' own modal: 拟支持, 拟解决问题; a leftover 拟 asks nothing.
     "拟 而是 "
     # Verbs of mention (哪些项目涉及方言) ask only for what follows; degree words (经费最多) only

@@ -122,3 +122,15 @@ def test_a_project_named_for_comparison_is_not_asked() -> None:
 
 def test_filler_between_verb_and_question_word_is_dropped() -> None:
     assert "拟解决问题" in understand("光刻胶项目具体研究些什么").sections
+
+
+def test_each_project_asked_of_a_whole_section_gets_every_row(two) -> None:  # type: ignore[no-untyped-def]
+    # 市级 is not in every row's clause, and the question's other words choose no projects.
+    rows = two.ask("各个项目分别采用什么方式组织实施？", doc=DOC).rows
+    assert sorted(lbl for labels, _ in rows for lbl in labels) == ["项目1", "项目2", "项目3"]
+
+
+def test_a_code_no_guide_writes_is_not_answered(engine) -> None:  # type: ignore[no-untyped-def]
+    a = engine.ask("项目六示范的智能驾驶汽车要达到L3还是L4级别？")
+    assert not a.answered and "L3" in a.note
+

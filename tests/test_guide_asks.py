@@ -124,7 +124,7 @@ def test_a_piece_other_projects_write_names_none() -> None:
 
 def test_a_piece_must_be_whole_words_of_the_question() -> None:
     # 质材料 is a piece of 电解质材料 only by cutting 纸质 apart: the question asks about 纸质材料.
-    from rag.engine import word_cuts
+    from rag.naming import word_cuts
 
     titles = {("g", 1): "硫化物固态电解质材料", ("g", 2): "玻璃纤维布"}
     q = "还要不要寄送纸质材料"
