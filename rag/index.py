@@ -32,7 +32,7 @@ from rag.tokenize import Tokenizer, guide_words
 from rag.topics import topic_words
 from rag.types import Chunk, Clause
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 Progress = Callable[[str, int, int], None]
 
 

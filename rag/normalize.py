@@ -10,6 +10,8 @@ from types import ModuleType
 # NFKC would also fold these, but they carry meaning in the guide (≥2000 人) and must survive.
 _KEEP = str.maketrans({"≥": "≥", "≤": "≤"})
 _SPACE = re.compile(r"\s+")
+# 市区（县）联动, 区（县）科技主管部门: Chongqing's guides write 区县 with the 县 in brackets.
+_DISTRICT = re.compile(r"区\s*\(\s*县\s*\)")
 # Control and format characters (zero-width joiners, bidi marks) that a paste can smuggle in.
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
@@ -36,7 +38,7 @@ def normalize(text: str) -> str:
     """
     text = _CONTROL.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).translate(_KEEP)
-    text = to_simplified(text).lower()
+    text = _DISTRICT.sub("区县", to_simplified(text).lower())
     return _SPACE.sub(" ", text).strip()
 
 

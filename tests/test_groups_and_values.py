@@ -134,3 +134,9 @@ def test_a_code_no_guide_writes_is_not_answered(engine) -> None:  # type: ignore
     a = engine.ask("项目六示范的智能驾驶汽车要达到L3还是L4级别？")
     assert not a.answered and "L3" in a.note
 
+
+
+def test_district_in_brackets_is_matched_as_qu_xian(engine) -> None:  # type: ignore[no-untyped-def]
+    assert normalize("以市区（县）联动方式实施") == "以市区县联动方式实施"
+    a = engine.ask("数字重庆共性算法平台，需要区县一起配合推进吗？")
+    assert a.answered and a.citations[0].project == "项目一" and "联动" in a.answer
