@@ -51,8 +51,8 @@ TARGET_REQUIREMENT = re.compile(r"什么要求|什么指标|指标要求|有何�
 YES_NO = re.compile(r"是否|要不要|需不需要|有没有|是不是|会不会|吗[?？]?\s*$|吗[，,]|\b(?:is there|does|do|must)\b")
 VALUE_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|多远|多准|\bhow (?:many|much|long|fast|far)\b")
 # Forms guides of the family write an attribute in: 区级 funding is also 项目所在区配套 / 区县配套.
-SAME_ATTRIBUTE: dict[str, tuple[str, ...]] = {"区级": ("所在区", "区县配套", "区配套", "区财政"), "市级": ("市财政",)}
-# … or with words between, within one clause: 项目落地区县按 1:1 给予配套 is district matching too.
+SAME_ATTRIBUTE: dict[str, tuple[str, ...]] = {"区级": ("所在区",), "市级": ("市财政",)}
+# … or 区县 / 区 before 配套 or 财政 within one clause: 区县配套, 项目落地区县按 1:1 给予配套.
 SAME_ATTRIBUTE_SPREAD: dict[str, re.Pattern[str]] = {"区级": re.compile(r"区县?[^，,；;。]{0,12}(?:配套|财政)")}
 # A leading period or scope that does not change the attribute (年产能 is 产能 per year).
 SCOPE_PREFIX = frozenset("年月日总单")

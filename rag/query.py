@@ -191,17 +191,16 @@ def focus(norm: str) -> tuple[str, str]:
     its words are not asks. Several questions in a row stay together. A story told in one
     sentence (我们是……企业，准备牵头申报……，请问……) ends at the first comma-part that asks.
     """
-    story = STORY_OPENER.match(norm) is not None
-    split = r"(?<=[。!?;:,])" if story else r"(?<=[。!?;:])"
-    parts = [p for p in re.split(split, norm) if p.strip()]
     # …跟几家车企都有合作，…，想知道要制定几项标准 / …说要解决时延变化大的问题，那考核上…要压到
-    #多少: the asker says where the ask begins (请问, 想知道, 那 after a comma).
+    # 多少: the asker says where the ask begins (请问, 想知道, 那 after a comma).
     clauses = [p for p in re.split(r"(?<=[。!?;:,])", norm) if p.strip()]
     # (那 only after a comma: 项目三资助多少？那项目四呢？ is a second question, kept together.)
     opened = [i for i, p in enumerate(clauses) if i and (m := ASK_OPENER.match(p.strip()))
               and (not m.group(0).startswith("那") or clauses[i - 1].rstrip().endswith(","))]
     if opened:
         return "".join(clauses[opened[0]:]).strip(), "".join(clauses[: opened[0]]).strip()
+    split = r"(?<=[。!?;:,])" if STORY_OPENER.match(norm) else r"(?<=[。!?;:])"
+    parts = [p for p in re.split(split, norm) if p.strip()]
     first = next((i for i, p in enumerate(parts) if _ASKS.search(p)), 0)
     return "".join(parts[first:]).strip(), "".join(parts[:first]).strip()
 
