@@ -157,6 +157,10 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
     for i, t in enumerate(out):
         if "|" not in t and any(t != other and t in other and "|" not in other for other in out):
             weights[i] *= scoring.piece_weight
+    if q.descriptor:
+        for i, t in enumerate(out):
+            if "|" not in t and t in q.descriptor and t not in q.after_descriptor:
+                weights[i] *= scoring.descriptor_weight
     return Evidence(out, weights, scoring.partial)
 
 

@@ -76,6 +76,8 @@ _KIND_OF_PLACE = frozenset("市区 城区 园区 范区 景区 社区 辖区 山
 # Characters a guide may put between a phrase's two words (市级 财政 资助; 产品实现汽车相关领域销售收入),
 # within one clause; an ASCII word counts as one (高质量 Prompt 数据). More is another phrase.
 PHRASE_GAP = 10
+# 执行期内新增销售收入: "within the project period" qualifies the target; it names no attribute.
+PERIOD_QUALIFIER = re.compile(r"(?:执行|实施|项目)?期[内间]|周期内")
 # Dimensions read from a unit are strong evidence; spoken measures (多久) also fit a period.
 _UNIT_WORDS = frozenset(UNITS)
 
@@ -138,7 +140,7 @@ class Coverage:
             # 多少平方公里 of a project that measures no area: no clause of it can answer.
             if dim not in have and not have & set(WIDER.get(dim, ())):
                 return Gap(project, section, unit if len(unit) > 1 else f"以“{unit}”计的指标")
-        asked = blank_spoken_measures(question)
+        asked = PERIOD_QUALIFIER.sub(" ", blank_spoken_measures(question))
         terms = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
                  if is_known(t) and attribute_word(t) and not (t in question and t not in asked)]
         # 区县财政 of a project with 区级财政: the guide's term for a spoken word covers it (lexicon).
@@ -262,6 +264,8 @@ def attribute_word(term: str) -> bool:
         return False
     # 万人次 is a magnitude and a unit: the dimension check judges it.
     unit = term.lstrip("百千万亿")
+    if term[0] == "每" and len(term) <= 3:
+        return False  # 每吨, 每瓦: "per" a unit, which a guide may write as /t or GJ/t
     return term not in GENERIC_ASK and term not in STORY_WORDS and unit not in _UNIT_WORDS
 
 

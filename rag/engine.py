@@ -69,6 +69,9 @@ class Status:
 MAX_NAMED_BY_TITLE = 3
 # Any question serves; one that names a project and a section exercises the most code.
 WARM_UP_QUESTION = "项目一的考核指标有哪些"
+# A general-part question's logistics word (纸质, 电话, 限报) that the part writes outweighs the
+# spoken words around it: three times its own weight, enough to carry two or three of them.
+GENERAL_WORD_WEIGHT = 3.0
 
 
 # A word of two or more Chinese characters.
@@ -519,7 +522,11 @@ class Engine:
             # logistics words chose the part; only the rest is evidence.
             keep = [i for i, t in enumerate(ev.terms)
                     if any(alt in flat for alt in t.split("|")) or not any(w in t for w in GENERAL_WORDS)]
-            ev = Evidence([ev.terms[i] for i in keep], [ev.weights[i] for i in keep], ev.partial)
+            # 要不要打印出来寄纸质版: the logistics word the part writes (纸质) is what is asked; the
+            # spoken verbs around it (打印, 寄) are how the asker pictures it.
+            weights = [ev.weights[i] * (GENERAL_WORD_WEIGHT if any(w in ev.terms[i] for w in GENERAL_WORDS) else 1.0)
+                       for i in keep]
+            ev = Evidence([ev.terms[i] for i in keep], weights, ev.partial)
         absent = [t for t in ev.terms if any(w in t for w in OFF_GUIDE) and t not in flat and not general]
         if not absent and keys and (YES_NO.search(q.norm) or "还是" in q.norm):
             # 要达到L3还是L4级别: a grade or code no loaded guide writes is asked; whatever section the

@@ -168,6 +168,10 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "artificial intelligence": "人工智能", "smart manufacturing": "智能制造", "intelligent manufacturing": "智能制造",
     "digital economy": "数字经济", "modern agriculture": "现代农业", "agricultural": "农业", "agriculture": "农业",
     "new materials": "新材料", "new energy": "新能源", "low-carbon": "低碳", "low carbon": "低碳",
+    "smart construction": "智能建造", "intelligent construction": "智能建造", "green building": "绿色建筑",
+    "green buildings": "绿色建筑", "integrated circuits": "集成电路", "integrated circuit": "集成电路",
+    "low-altitude economy": "低空经济", "low altitude economy": "低空经济", "new energy vehicles": "新能源汽车",
+    "new-energy vehicles": "新能源汽车", "biomanufacturing": "生物制造", "modern logistics": "现代物流",
     "hospital": "医院", "hospitals": "医院", "bridges": "桥梁", "tunnels": "隧道", "pathogens": "病原体",
     "pathogen": "病原体", "paper": "纸质", "hard copy": "纸质", "hard copies": "纸质",
     # The general part's logistics (申报须知): the window, where to apply, limits per applicant.
@@ -180,7 +184,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "same project leader": "同一项目负责人", "one project leader": "同一项目负责人", "project leader": "项目负责人",
     "principal investigator": "项目负责人", "age limit": "年龄", "hotline": "电话",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
-    "市里": "市级", "区里": "区级", "区县": "区级", "品质": "质量",
+    "市里": "市级", "区里": "区级", "营收": "收入", "区县": "区级", "品质": "质量",
     # Universities and institutes joining an enterprise is what guides call 产学研 (合作 / 联合).
     "科研院所": "科研院所|产学研", "研究院所": "研究院所|产学研", "科研机构": "科研机构|产学研",
     "高校": "高校|产学研", "高等院校": "高等院校|产学研", "大学": "大学|产学研",
@@ -195,11 +199,13 @@ SPOKEN_REWRITES: dict[str, str] = {
     # "During the project period" qualifies a target (执行期间…经济效益); it does not ask the period.
     "执行期间": " ", "实施期间": " ", "项目期间": " ", "during the execution period": " ",
     "during the implementation period": " ", "during the project period": " ", "within the project period": " ",
-    "within the implementation period": " ", "by the end of the project": " ", "营收": "销售 收入", "销售额": "销售 收入",
+    "within the implementation period": " ", "by the end of the project": " ", "销售额": "销售 收入",
     "赚多少钱": "经济效益多少", "赚了多少": "经济效益多少", "赚多少": "经济效益多少", "挣多少钱": "经济效益多少",
     "创收": "收入", "用上": "应用", "用到": "应用",
     # "Within the project period" qualifies every target (执行期内…经济效益); it does not ask the period.
     "执行期内": " ", "实施期内": " ", "项目期内": " ", "周期内": " ",
+    # 总体上 / 一般来说 say how broadly the asker asks, not what.
+    "总体上": " ", "总的来说": " ", "整体上": " ", "一般来说": " ",
     # English phrases whose words alone mean something else: the lead organization's own
     # money is 承担单位出资, not 组织方式; granted patents are 授权, not a grant.
     "lead organization": "承担单位", "lead organisation": "承担单位", "leading organization": "承担单位",
@@ -207,7 +213,7 @@ SPOKEN_REWRITES: dict[str, str] = {
     "undertaking company": "承担单位", "undertaking enterprise": "承担单位", "lead company": "承担单位",
     "lead enterprise": "承担单位",
     "一起配合": "联动", "一起推进": "联动", "一起搞": "联动", "配合推进": "联动", "显卡": "gpu 算力卡",
-    "虚拟人": "数字人", "盯着": "监测", "盯住": "监测", "提示词": "prompt", "嘴型": "唇形", "口型": "唇形", "智慧驾驶": "智能驾驶",
+    "虚拟人": "数字人", "回过来": "响应", "回得过来": "响应", "盯着": "监测", "盯住": "监测", "提示词": "prompt", "嘴型": "唇形", "口型": "唇形", "智慧驾驶": "智能驾驶",
     "同时连线": "并发 接入", "同时在线": "并发 在线", "同时接入": "并发 接入", "线上": "在线",
     "提出申请": "申报", "研究机构": "科研院所", "效能": "性能", "资料集": "数据集", "资料": "数据",
     "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
@@ -258,6 +264,8 @@ STOPWORDS = frozenset(
     "换算 换算成 折合 折算 相当于 另外 另行 额外 主要 "
     # 拟 (intends to) is the guides' own modal: 拟支持, 拟解决问题; a leftover 拟 asks nothing.
     "拟 而是 "
+    # 需要满足什么条件, 对产学研合作是什么态度, 会不会: the frame of an ask, not what is asked.
+    "满足 态度 会 "
     # Verbs of mention (哪些项目涉及方言) ask only for what follows; degree words (经费最多) only
     # rank what the table shows.
     "涉及 包含 包括 含有 含 提到 提及 关于 有关 涵盖 最 多 少 更 比较 较 提出 提 至少 只 只有 是不是 不是 "

@@ -57,6 +57,8 @@ WEAK_SECTION_WORDS = {
     "application": "申报条件", "applicant": "申报条件",
     "other": "其他说明", "条件": "申报条件",
     "投入": "资助强度", "投资": "资助强度", "length": "实施周期", "years": "实施周期", "说明": "其他说明",
+    # 续航要求多长, 多长距离: a measure of a target as often as the project's period.
+    "多长": "实施周期",
     "其他": "其他说明", "aim": "拟解决问题", "scope": "拟解决问题",
     # 支持多少人 is a capacity metric as often as 支持多少 is money; "require" is usually a target.
     "about": "拟解决问题", "支持多少": "资助强度",
@@ -143,6 +145,10 @@ class Query:
     sections: list[str] = field(default_factory=list)  # strong section intent, best first
     weak_sections: list[str] = field(default_factory=list)
     content: str = ""  # what is left once project and section words are removed
+    # Words that describe the project asked (研究某某的那个项目，要多少…): they name it, not the ask
+    # that follows them.
+    descriptor: str = ""
+    after_descriptor: str = ""
     glossary: list[str] = field(default_factory=list)  # Chinese terms for English words
     wants_number: bool = False
     wants_time: bool = False  # asks for a date or time: 什么时候截止, by when (rag/dates.py)
@@ -182,6 +188,14 @@ _ASKS = re.compile(r"\?|吗|呢|多少|(?<![好这那十])几|什么|啥|哪|怎
 ASK_OPENER = re.compile(r"请问|想知道|想问|想了解|想咨询|请教|麻烦问|问一下|咨询一下|那么?(?![个些种样里儿边位家项])")
 # A question that opens with the asker (我们是一家企业，准备牵头申报…，请问…) tells a story first.
 STORY_OPENER = re.compile(r"^(?:我们|我是|我司|我单位|本单位|本公司|我们公司|我们团队|我们单位|我在|我们在)")
+
+
+# 除了X以外 / 除了X之外, / 除了X, (normalised punctuation): X is set aside, not asked.
+EXCEPT = re.compile(r"除了?[^,。?!;]{1,24}?(?:以外|之外)|除了[^,。?!;]{1,24}(?=,)")
+
+
+# A project described before the ask: …那个自动驾驶项目, / …这个平台里 (the ask follows).
+DESCRIBED = re.compile(r"^[^,。?!;]{2,40}?(?:那个|这个|那一个|这一个)[^,。?!;]{0,12}?(?:项目|平台|课题)(?:里|中|上)?(?=,|里|中|要|的|得|需要)")
 
 
 def focus(norm: str) -> tuple[str, str]:
@@ -226,6 +240,10 @@ def understand(question: str, topics: Iterable[str] = (),
     rest = COMPARED.sub(" ", rest)
     rest = _projects(q, rest)
     rest = _topics(q, rest, topics, segment)
+    # 除了培养博士以外，要几个硕士: what is set aside is known to the asker; the rest is asked.
+    rest = EXCEPT.sub(" ", rest)
+    if not q.project_numbers and (d := DESCRIBED.match(rest)) and DESCRIBED.sub("", rest, count=1).strip(" ,?"):
+        q.descriptor, q.after_descriptor = d.group(0), rest[d.end():]
     if compared and not q.has_project:
         _projects(q, " ".join(compared))  # the compared project is the only one named: it is asked
     if q.cross and q.has_project and not CROSS_MARKERS.search(BATCH_MARKERS.sub(" ", norm)):

@@ -40,6 +40,9 @@ MATERIALS = "2025-chongqing-new-materials-batch2"
 # Held out until its first run: wrapped title then `附件 2`, 申报说明 with （一）… items, three domain
 # groups, 项目 1: titles wrapping (one across a page footer), (1) sections, three without 有关说明.
 CIRCUITS = "2026-chongqing-integrated-circuits-batch2"
+# Held out until its first run: `附件 3`, wrapped title, 申报说明 without items, two domain groups,
+# 项目 1: titles wrapping, (1)建设内容 … (6)执行期限 with (7)其他说明 in four projects, `— N —` footers.
+BUILD = "2026-chongqing-smart-construction-batch1"
 # Each guide in every format it is kept in; all must parse to the same pinned structure.
 FILES = {
     FIRST: [ROOT / "corpus" / f"{FIRST}.txt"],
@@ -52,6 +55,7 @@ FILES = {
     GREEN: [GUIDES / f"{GREEN}.txt"],
     MATERIALS: [GUIDES / f"{MATERIALS}.txt"],
     CIRCUITS: [GUIDES / f"{CIRCUITS}.txt"],
+    BUILD: [GUIDES / f"{BUILD}.txt"],
 }
 # The engine tests below load these four (written before the held-out guide joined).
 LOADED = [FIRST, BIO, ECON, MANU]
@@ -84,7 +88,9 @@ def test_pinned_shapes() -> None:
     shapes = {doc: [len(p["sections"]) for p in v["projects"]] for doc, v in PINNED.items()}
     assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6,
                       NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7], GREEN: [7] * 6, MATERIALS: [7] * 5 + [6, 7],
-                      CIRCUITS: [7, 7, 6, 7, 6, 6, 7]}
+                      CIRCUITS: [7, 7, 6, 7, 6, 6, 7], BUILD: [7, 6, 7, 7, 6, 7, 6]}
+    assert [g[0] for g in PINNED[BUILD]["general"]] == ["总体要求", "申报说明"]
+    assert [p["group"] for p in PINNED[BUILD]["projects"]] == ["智能建造领域"] * 4 + ["绿色建筑领域"] * 3
     assert [g[0] for g in PINNED[CIRCUITS]["general"]] == ["总体要求", "申报说明"]
     assert [p["group"] for p in PINNED[CIRCUITS]["projects"]] == (
         ["集成电路设计与制造领域"] * 3 + ["先进封装与测试领域"] + ["新型显示领域"] * 3)
