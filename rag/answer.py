@@ -39,6 +39,8 @@ EITHER = frozenset({"或", "或者", "或是", "/"})
 GLOSS = re.compile(r"([\u4e00-\u9fff]{2,})\s*[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]")
 # Words that list (销售收入、经济效益): alternatives where one figure per project is compared.
 LISTED = frozenset({"、"})
+# A magnitude left over from an amount (多少亿, 0.54个亿): no word of what is measured.
+MAGNITUDES = frozenset({"亿", "万", "千", "百万", "千万", "万亿"})
 # Words joined to either-or chains per question (each a scan of the guides' text).
 MAX_MERGES = 4
 # Alternatives one chain may offer (收入或经济效益或…): a longer chain is a list, not a choice,
@@ -139,6 +141,8 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
             unknown = retriever.idf(t) >= retriever.max_idf
         # Unknown English words, topic aliases (from the guides' aliases files) and section words (要求) are
         # wording, not asks: they already steered the query, and the guide need not contain them.
+        if t in MAGNITUDES:
+            continue  # 0.54个亿: the magnitude belongs to the amount (rag/units.py compares amounts)
         if t in seen or function_word(t) or (unknown and (t.isascii() or t in aliases
                                                           or t in WEAK_SECTION_WORDS)):
             continue

@@ -231,6 +231,26 @@ def unsaid_attribute(question: str, ev: Evidence, span: str, is_known: Callable[
     return max(unsaid)[1] if unsaid and max(unsaid)[0] > held else None
 
 
+def unheld_attribute(question: str, ev: Evidence, span: str) -> str | None:
+    """Return the heaviest attribute word of a value question when the span holds none of them.
+
+    参数量要达到多少亿 answered by 销售收入≥5 亿: only the magnitude matched; no word naming what is
+    measured is in the span, so it answers something else.
+    """
+    if not VALUE_ASK.search(question):
+        return None
+    flat = strip_spaces(normalize(span))
+    if asked_dimensions(question) & dimensions(flat):
+        return None  # 多大一块地方 answered by 面积≥50km2: the measure asked names it
+    named = [(w, t) for t, w in zip(ev.terms, ev.weights, strict=True)
+             if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and attribute_word(t) and not _SPOKEN_NUMBER.fullmatch(t)]
+    # Any word of the question in the span (帧 of 检测帧数) may be the metric, named shortly.
+    held = any(Evidence([t], [1.0]).coverage(flat) > 0 for t in ev.terms if re.fullmatch(r"[\u4e00-\u9fff]+", t))
+    if not named or held:
+        return None
+    return max(named)[1]
+
+
 def _said(term: str, text: str) -> bool:
     """Return True if a project's text says the attribute: the word itself, a form the family
     writes for it (区级 as 所在区), or the word without a leading period or scope (年产能 as 产能)."""

@@ -22,7 +22,7 @@ from rag.answer import (
 )
 from rag.budget import budget, tick
 from rag.cache import LRU
-from rag.coverage import CODE, YES_NO, Coverage, retarget, specific, unsaid_attribute
+from rag.coverage import CODE, YES_NO, Coverage, retarget, specific, unheld_attribute, unsaid_attribute
 from rag.dates import TIME_RELATIONS, asks_date, has_date
 from rag.encoder import Encoder, load_encoder
 from rag.errors import EncoderUnavailable, QuestionError, UnknownGuide
@@ -33,7 +33,7 @@ from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
 from rag.rank import answer_rank, direction
 from rag.retrieve import Hit, Retriever, Timings
-from rag.roles import GENERAL, PROBLEM
+from rag.roles import GENERAL, PROBLEM, TARGETS
 from rag.semantic import ASKS_VALUE, Semantic, asked_part, split_description
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
@@ -76,6 +76,8 @@ GENERAL_WORD_WEIGHT = 3.0
 
 # A word of two or more Chinese characters.
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Limits per applicant (同时申报两个项目, 限报几项): the general part's, even when projects are named.
+LIMITS = re.compile(r"同时(?:申报|申请|报)|兼报|限报|限项")
 # A count or amount asked (几家, 多少).
 COUNT_ASK = re.compile(r"几|多少|上限|下限|最多|最少|封顶")
 # Any number as guides write one: digits or Chinese numerals (不超过三年, 一式两份).
@@ -361,13 +363,16 @@ class Engine:
             q = replace(q, content=without_guide_names(q.content, self.names, self._titles, self._tok),
                         glossary=[g for g in q.glossary if not any(g in w for w in naming)])
         keys, unknown = self.naming.projects(q, scope)
-        if not keys and not unknown and not q.cross:
+        # 准备报POCT那个项目，想问一下…审核推荐最晚什么时候: a general-part ask that names no project
+        # itself is not read for a project by short form or meaning (a story may mention one).
+        general_ask = bool(set(scope) & self._has_general) and any(w in q.norm for w in GENERAL_WORDS)
+        if not keys and not unknown and not q.cross and not general_ask:
             short = self.naming.short_form(q, scope)
             if short is not None:
                 # 玻纤布 of …玻璃纤维布, PLA of 聚乳酸（PLA）: a short form that one project alone expands.
                 keys, scope = {short[0]}, [short[0][0]]
                 q = replace(q, content=q.content.replace(short[1], " "))
-        if not keys and not unknown and not q.cross and mode != "bm25":
+        if not keys and not unknown and not q.cross and not general_ask and mode != "bm25":
             found = self._described(q, scope)
             if found is not None:
                 # 给养老院看护老人的那个机器人 / "the hydrogen fuel-cell drone project": named by
@@ -401,6 +406,11 @@ class Engine:
         if (not keys and not unknown and set(scope) & self._has_general
                 and any(w in t for t in (q.norm, *q.glossary) for w in GENERAL_WORDS)):
             q = replace(q, sections=[GENERAL, *q.sections])
+        elif keys and LIMITS.search(q.norm):
+            # 能同时申报项目一和项目四吗: a limit per applicant is the general part's to set, never a
+            # project's (whichever projects are named); a guide without one does not say.
+            keys = set()
+            q = replace(q, sections=[GENERAL, *q.sections], project_numbers=[], from_end=[], topic_words=[])
         timings.add("understand", t0)
         tick()
         ans = self._answer(question, q, scope, keys, unknown, top_k, mode, timings)
@@ -637,6 +647,15 @@ class Engine:
             if gap is not None:
                 # A near miss: the project sets no such target; its nearest other one would mislead.
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions), note=gap.note)
+            unheld = None if q.english else unheld_attribute(q.norm, ev, self.texts[chunk.doc][start:end])
+            if unheld is not None and chunk.role == TARGETS:
+                # The value asked of a metric the span does not name: one named in other words may
+                # hold it (by meaning, with its margin); else the guide does not say.
+                dense = self._dense_answer(question, q, doc, keys, ev, qvec, hits, top_k, timings)
+                if dense is not None and dense.answered:
+                    return dense
+                return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                              note=f"{chunk.project}的{chunk.section}没有提到“{unheld}”。")
         last = [p for p in re.split(r"[,，。;；?？!！]", q.norm) if p.strip()][-1:]
         if (keys and chunk.project and structured and last and COUNT_ASK.search(last[0])
                 and not NUMERAL.search(section_text)):

@@ -161,6 +161,8 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "dielectric constant": "介电常数", "dielectric loss": "介质损耗|介电损耗", "loss factor": "损耗因子|损耗",
     "modulus": "模量", "hardness": "硬度", "thickness": "厚度", "density": "密度", "bio-based": "生物基",
     "heat resistance": "耐热", "heat-resistant": "耐热", "weight reduction": "减重", "conversion efficiency": "转换效率",
+    "hydrogen production": "制氢", "electrolyzer": "电解槽",
+    "parameter count": "参数量", "number of parameters": "参数量", "parameter scale": "参数规模",
     "graduate students": "研究生", "postgraduates": "研究生", "master's students": "硕士", "engineers": "工程师|工程技术人员",
     "self-raised": "自筹", "self-funded": "自筹",
     # Fields of the family's programmes: English names a guide by its field (its title's words).
@@ -172,6 +174,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "green buildings": "绿色建筑", "integrated circuits": "集成电路", "integrated circuit": "集成电路",
     "low-altitude economy": "低空经济", "low altitude economy": "低空经济", "new energy vehicles": "新能源汽车",
     "new-energy vehicles": "新能源汽车", "biomanufacturing": "生物制造", "modern logistics": "现代物流",
+    "future industries": "未来产业", "future industry": "未来产业",
     "hospital": "医院", "hospitals": "医院", "bridges": "桥梁", "tunnels": "隧道", "pathogens": "病原体",
     "pathogen": "病原体", "paper": "纸质", "hard copy": "纸质", "hard copies": "纸质",
     # The general part's logistics (申报须知): the window, where to apply, limits per applicant.
@@ -184,7 +187,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "same project leader": "同一项目负责人", "one project leader": "同一项目负责人", "project leader": "项目负责人",
     "principal investigator": "项目负责人", "age limit": "年龄", "hotline": "电话",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
-    "市里": "市级", "区里": "区级", "营收": "收入", "区县": "区级", "品质": "质量",
+    "一家单位": "同一单位", "一个单位": "同一单位", "市里": "市级", "区里": "区级", "营收": "收入", "区县": "区级", "品质": "质量",
     # Universities and institutes joining an enterprise is what guides call 产学研 (合作 / 联合).
     "科研院所": "科研院所|产学研", "研究院所": "研究院所|产学研", "科研机构": "科研机构|产学研",
     "高校": "高校|产学研", "高等院校": "高等院校|产学研", "大学": "大学|产学研",
@@ -213,7 +216,7 @@ SPOKEN_REWRITES: dict[str, str] = {
     "undertaking company": "承担单位", "undertaking enterprise": "承担单位", "lead company": "承担单位",
     "lead enterprise": "承担单位",
     "一起配合": "联动", "一起推进": "联动", "一起搞": "联动", "配合推进": "联动", "显卡": "gpu 算力卡",
-    "虚拟人": "数字人", "回过来": "响应", "回得过来": "响应", "盯着": "监测", "盯住": "监测", "提示词": "prompt", "嘴型": "唇形", "口型": "唇形", "智慧驾驶": "智能驾驶",
+    "块钱": "元", "虚拟人": "数字人", "回过来": "响应", "回得过来": "响应", "盯着": "监测", "盯住": "监测", "提示词": "prompt", "嘴型": "唇形", "口型": "唇形", "智慧驾驶": "智能驾驶",
     "同时连线": "并发 接入", "同时在线": "并发 在线", "同时接入": "并发 接入", "线上": "在线",
     "提出申请": "申报", "研究机构": "科研院所", "效能": "性能", "资料集": "数据集", "资料": "数据",
     "patents granted": "授权 patents", "granted patents": "授权 patents", "to have granted": "授权",
@@ -240,7 +243,8 @@ GENERAL_WORDS = (
     "怎样申报", "怎么报", "申报方式", "申报系统", "网上申报", "在线填报", "网上填报", "哪里申报", "在哪申报",
     "在哪里报", "一共发布", "共发布", "资助总额", "中期评估", "里程碑", "推荐单位", "审核推荐", "总体要求",
     "同一个单位", "一个单位", "能报几", "报几个", "限项", "申请窗口", "申报窗口", "技术支持", "哪个系统",
-    "什么系统", "线上申请", "网上申请", "在线申请",
+    "什么系统", "线上申请", "网上申请", "在线申请", "一共给多少", "一共多少钱", "总共给多少", "总共多少钱",
+    "一共有多少钱", "总共有多少钱", "同时申报", "同时报", "同时申请", "兼报",
     "deadline", "how to apply", "apply online", "online system", "application system", "submit online", "contact", "phone", "telephone", "hotline", "paper", "hard cop",
 )
 

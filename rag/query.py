@@ -195,7 +195,8 @@ EXCEPT = re.compile(r"除了?[^,。?!;]{1,24}?(?:以外|之外)|除了[^,。?!;]
 
 
 # A project described before the ask: …那个自动驾驶项目, / …这个平台里 (the ask follows).
-DESCRIBED = re.compile(r"^[^,。?!;]{2,40}?(?:那个|这个|那一个|这一个)[^,。?!;]{0,12}?(?:项目|平台|课题)(?:里|中|上)?(?=,|里|中|要|的|得|需要)")
+DESCRIBED = re.compile(r"^[^,。?!;]{2,40}?(?:那|这)(?:一?个|套|款|项)(?:[^,。?!;]{0,12}?(?:项目|平台|课题))?(?:里|中|上)?"
+                       r"(?=,|里|中|要|的|得|需要)")
 
 
 def focus(norm: str) -> tuple[str, str]:
@@ -270,7 +271,8 @@ def _with_context(question: str, body: str, context: str, topics: Iterable[str],
     """Understand the asking part; take the project from the context when the ask names none."""
     q = understand(body, topics, segment, aliases, glossary)
     q.raw = question
-    if not q.has_project:  # 项目四：出资要求？ — the project is named before the question
+    general = any(w in body for w in GENERAL_WORDS)
+    if not q.has_project and not general:  # 项目四：出资要求？ — the project is named before the question
         c = understand(context, topics, segment, aliases, glossary)
         q.project_numbers, q.from_end, q.topic_words = c.project_numbers, c.from_end, c.topic_words
         q.aliased = c.aliased

@@ -97,6 +97,9 @@ def guide_names(docs: list[Document], tok: Tokenizer) -> dict[str, GuideNames]:
     return out
 
 
+# … and the noun may be 产业 (未来产业, 数字产业), a filler in project titles (…产业化) but in a
+# guide's title the field's own name.
+_FIELD_NOUNS = frozenset({"产业"})
 # A field is often an adjective and a noun (智能 + 制造): the adjective may start a pair.
 _PAIR_STOP = (TITLE_FILLERS - {"智能", "智慧"}) | {"年"}
 
@@ -106,7 +109,7 @@ def _title_words(title: str, tok: Tokenizer) -> set[str]:
     seg = [w for w in tok.segment(title) if not re.search(r"\d|批", w)]
     out = {w for w in seg if len(w) >= 3 and w not in TITLE_FILLERS}
     out |= {a + b for a, b in zip(seg, seg[1:], strict=False)
-            if len(a + b) >= 4 and a not in _PAIR_STOP and b not in TITLE_FILLERS}
+            if len(a + b) >= 4 and a not in _PAIR_STOP and (b not in TITLE_FILLERS or b in _FIELD_NOUNS)}
     return out
 
 

@@ -75,3 +75,44 @@ def test_a_long_measure_of_a_target_is_not_the_period() -> None:
     q = understand("项目三的无线监测终端电池续航要求多长？")
     assert q.sections == [] and "实施周期" in q.weak_sections
     assert understand("项目三做多长时间").sections == ["实施周期"]
+
+
+def test_a_value_asked_of_a_metric_the_span_does_not_name_is_no_answer() -> None:
+    from rag.coverage import unheld_attribute
+
+    ev = Evidence(["参数量"], [5.0])  # (the magnitude 亿 is no evidence: see evidence_for)
+    assert unheld_attribute("多模态大模型的参数量要达到多少亿?", ev, "实现大模型相关产品销售收入≥5 亿") == "参数量"
+    # Held in part (characters apart) or in whole, the metric is named; a yes/no ask is not a value.
+    assert unheld_attribute("参数量要达到多少亿?", ev, "模型参数规模≥100 亿，数量≥3") is None
+    assert unheld_attribute("有没有参数量要求?", ev, "销售收入≥5 亿") is None
+
+
+def test_a_limit_per_applicant_is_the_general_parts(engine) -> None:  # type: ignore[no-untyped-def]
+    # The first guide has no general part: whichever projects are named, it does not say.
+    ans = engine.ask("一家企业能同时申报项目一和项目四吗？")
+    assert not ans.answered and "总体部分" in ans.note
+
+
+def test_the_measure_asked_names_the_metric_as_well() -> None:
+    from rag.coverage import unheld_attribute
+
+    # 多大一块地方 is an area: 面积≥50km2 names it though it shares no word; 帧 names 检测帧数.
+    assert unheld_attribute("覆盖多大一块地方?", Evidence(["覆盖", "地方"], [4.0, 4.0]), "应用示范面积≥50km2") is None
+    assert unheld_attribute("一秒钟要处理多少帧画面?", Evidence(["画面", "帧"], [5.0, 2.0]), "检测帧数≥30fps") is None
+
+
+def test_a_magnitude_is_no_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import evidence_for
+
+    q = understand("项目二的销售收入要多少亿？", engine.topics, engine.segment)
+    assert "亿" not in evidence_for(q, engine.retriever).terms
+
+
+def test_a_general_ask_after_a_story_naming_a_project_is_the_general_parts() -> None:
+    q = understand("我们准备报项目四，想问一下审核推荐最晚什么时候完成？")
+    assert not q.has_project
+
+
+def test_spoken_money_is_yuan_not_the_grant() -> None:
+    q = understand("项目六的芯片一片成本是不是得压到三十块钱以内？")
+    assert "资助强度" not in q.sections
