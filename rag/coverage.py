@@ -240,8 +240,10 @@ def unheld_attribute(question: str, ev: Evidence, span: str) -> str | None:
     if not VALUE_ASK.search(question):
         return None
     flat = strip_spaces(normalize(span))
-    if asked_dimensions(question) & dimensions(flat):
-        return None  # 多大一块地方 answered by 面积≥50km2: the measure asked names it
+    if (asked_dimensions(question) - set(asked_units(question))) & dimensions(flat):
+        # 多大一块地方 answered by 面积≥50km2: a spoken measure names the metric; a unit asked
+        # (多少毫秒) does not, many metrics are times.
+        return None
     named = [(w, t) for t, w in zip(ev.terms, ev.weights, strict=True)
              if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and attribute_word(t) and not _SPOKEN_NUMBER.fullmatch(t)]
     # Any word of the question in the span (帧 of 检测帧数) may be the metric, named shortly.

@@ -149,6 +149,10 @@ def check(result: dict, limits: dict) -> list[str]:
             bad.append(f"guide {guide}: answer-correct {g['answer_correct']} < {limits['answer_correct']}")
     if o["unanswerable_answered"] > limits.get("max_unanswerable_answered", 10**9):
         bad.append(f"{o['unanswerable_answered']} unanswerable questions answered > {limits['max_unanswerable_answered']}")
+    # Issue #11's bar: a near miss answered presents a neighbouring fact (a share of the near misses).
+    near = o.get("nearmiss_answered")
+    if near is not None and near > limits.get("max_nearmiss_answered", 1.0):
+        bad.append(f"near misses answered {near} > {limits['max_nearmiss_answered']}")
     return bad
 
 

@@ -161,7 +161,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "dielectric constant": "介电常数", "dielectric loss": "介质损耗|介电损耗", "loss factor": "损耗因子|损耗",
     "modulus": "模量", "hardness": "硬度", "thickness": "厚度", "density": "密度", "bio-based": "生物基",
     "heat resistance": "耐热", "heat-resistant": "耐热", "weight reduction": "减重", "conversion efficiency": "转换效率",
-    "hydrogen production": "制氢", "electrolyzer": "电解槽",
+    "hydrogen production": "制氢", "electrolyzer": "电解槽", "failure rate": "失效率",
     "parameter count": "参数量", "number of parameters": "参数量", "parameter scale": "参数规模",
     "graduate students": "研究生", "postgraduates": "研究生", "master's students": "硕士", "engineers": "工程师|工程技术人员",
     "self-raised": "自筹", "self-funded": "自筹",

@@ -95,7 +95,7 @@ class Scoring:
     single_char_weight: float = 0.5
     # Words that only describe which project is meant (搞“智能汽车小脑”那个项目，云端要多少张GPU卡)
     # chose the project; within it the clause is chosen by what is asked after them.
-    descriptor_weight: float = 0.3
+    descriptor_weight: float = 0.1
 
 
 @dataclass(frozen=True)

@@ -33,3 +33,13 @@ def test_a_row_from_another_role_does_not_count() -> None:
 def test_a_missing_project_row_is_wrong() -> None:
     ans = _table(_cite("项目1", "执行期限", "3 年"))
     assert not score(_cross("执行期限"), ans, 200)["correct"]
+
+
+def test_near_misses_answered_are_gated_as_a_share() -> None:
+    from rag.evaluate import check
+
+    result = {"overall": {"answer_correct": 1.0, "unanswerable_answered": 2, "nearmiss_answered": 0.1},
+              "kinds": {}, "guides": {}}
+    assert check(result, {"max_nearmiss_answered": 0.05}) == ["near misses answered 0.1 > 0.05"]
+    assert check(result, {"max_nearmiss_answered": 0.1}) == []
+    assert check(result | {"overall": result["overall"] | {"nearmiss_answered": None}}, {"max_nearmiss_answered": 0.0}) == []

@@ -43,6 +43,9 @@ CIRCUITS = "2026-chongqing-integrated-circuits-batch2"
 # Held out until its first run: `附件 3`, wrapped title, 申报说明 without items, two domain groups,
 # 项目 1: titles wrapping, (1)建设内容 … (6)执行期限 with (7)其他说明 in four projects, `— N —` footers.
 BUILD = "2026-chongqing-smart-construction-batch1"
+# Held out until its first run: one-line title, 申报须知 with 1.…4. items, no domain groups, 项目一：
+# titles wrapping, 1、研究内容 … 6、实施周期 with 7、其他要求 in four projects, `- N -` footers.
+FUTURE = "2026-chongqing-future-industries-batch1"
 # Each guide in every format it is kept in; all must parse to the same pinned structure.
 FILES = {
     FIRST: [ROOT / "corpus" / f"{FIRST}.txt"],
@@ -56,6 +59,7 @@ FILES = {
     MATERIALS: [GUIDES / f"{MATERIALS}.txt"],
     CIRCUITS: [GUIDES / f"{CIRCUITS}.txt"],
     BUILD: [GUIDES / f"{BUILD}.txt"],
+    FUTURE: [GUIDES / f"{FUTURE}.txt"],
 }
 # The engine tests below load these four (written before the held-out guide joined).
 LOADED = [FIRST, BIO, ECON, MANU]
@@ -88,7 +92,10 @@ def test_pinned_shapes() -> None:
     shapes = {doc: [len(p["sections"]) for p in v["projects"]] for doc, v in PINNED.items()}
     assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6,
                       NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7], GREEN: [7] * 6, MATERIALS: [7] * 5 + [6, 7],
-                      CIRCUITS: [7, 7, 6, 7, 6, 6, 7], BUILD: [7, 6, 7, 7, 6, 7, 6]}
+                      CIRCUITS: [7, 7, 6, 7, 6, 6, 7], BUILD: [7, 6, 7, 7, 6, 7, 6],
+                      FUTURE: [7, 6, 7, 6, 7, 7, 6]}
+    assert [g[0] for g in PINNED[FUTURE]["general"]] == ["总体要求", "申报须知"]
+    assert not any(p["group"] for p in PINNED[FUTURE]["projects"])
     assert [g[0] for g in PINNED[BUILD]["general"]] == ["总体要求", "申报说明"]
     assert [p["group"] for p in PINNED[BUILD]["projects"]] == ["智能建造领域"] * 4 + ["绿色建筑领域"] * 3
     assert [g[0] for g in PINNED[CIRCUITS]["general"]] == ["总体要求", "申报说明"]
