@@ -139,10 +139,10 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
             # The segmenter glued a particle to a word (车要 of 示范车要弄): the word is the ask.
             t = t[1] if t[0] in GLUED else t[0]
             unknown = retriever.idf(t) >= retriever.max_idf
-        # Unknown English words, topic aliases (from the guides' aliases files) and section words (要求) are
-        # wording, not asks: they already steered the query, and the guide need not contain them.
         if t in MAGNITUDES:
             continue  # 0.54个亿: the magnitude belongs to the amount (rag/units.py compares amounts)
+        # Unknown English words, topic aliases (from the guides' aliases files) and section words (要求) are
+        # wording, not asks: they already steered the query, and the guide need not contain them.
         if t in seen or function_word(t) or (unknown and (t.isascii() or t in aliases
                                                           or t in WEAK_SECTION_WORDS)):
             continue

@@ -647,8 +647,9 @@ class Engine:
             if gap is not None:
                 # A near miss: the project sets no such target; its nearest other one would mislead.
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions), note=gap.note)
-            unheld = None if q.english else unheld_attribute(q.norm, ev, self.texts[chunk.doc][start:end])
-            if unheld is not None and chunk.role == TARGETS:
+            unheld = (unheld_attribute(q.norm, ev, self.texts[chunk.doc][start:end])
+                      if chunk.role == TARGETS and not q.english else None)
+            if unheld is not None:
                 # The value asked of a metric the span does not name: one named in other words may
                 # hold it (by meaning, with its margin); else the guide does not say.
                 dense = self._dense_answer(question, q, doc, keys, ev, qvec, hits, top_k, timings)
