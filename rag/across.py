@@ -24,6 +24,8 @@ EACH = re.compile(r"分别|各自|各个项目|每个项目|每一个项目|各�
 # each project, every project gets its row; the question's other words only choose the clause.
 # (A target is one of many a project sets: 各项目分别要求制定几项标准 keeps the rows that set one.)
 WHOLE_ROLES = frozenset({FUNDING, PERIOD, ORGANISATION, ELIGIBILITY})
+# … unless it asks which projects hold something first (哪些项目有区县配套，分别多少): a filter.
+WHICH = re.compile(r"哪些项目|哪几个项目|哪几项|哪些课题|\bwhich projects\b")
 
 
 def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts: dict[str, str],
@@ -49,7 +51,8 @@ def answer_across(question: str, q: Query, hits: list[Hit], ev: Evidence, texts:
     top = max(covs, default=0.0)
     tied = covs.count(top) > 1
     missing = Answer(question, False, "", [], suggestions(hits, s.suggestions, ev), note="指南中没有找到这个问题的答案。")
-    if q.cross and section in WHOLE_ROLES and EACH.search(q.norm) and not q.conditions and not q.values:
+    if (q.cross and section in WHOLE_ROLES and EACH.search(q.norm) and not q.conditions and not q.values
+            and not (WHICH.search(q.norm) and ev.terms)):
         return rows_answer(question, q, hits, texts, section, s.answer_max_chars, ev, s.scoring, keep_all=True)
     if q.cross or q.sections:
         if ev.terms and top < s.min_evidence:

@@ -35,6 +35,11 @@ DEFAULT_SECTION = "拟解决问题"
 GLUED = frozenset("要的了吗呢吧啊呀么哦嘛")
 # Words that join alternatives in a question (收入或经济效益, 国家/行业/团体标准): any one answers.
 EITHER = frozenset({"或", "或者", "或是", "/"})
+# A figure written in Chinese numerals, with a unit or not (二十, 二十度, 三天): at least two characters,
+# so 一 of 一体 is a word.
+SPOKEN_AMOUNT = re.compile(r"[零一二两三四五六七八九十百千万亿]{2,}|[零一二两三四五六七八九十百千]+[度天秒米人名年月个]"
+                           # … and a measure asked in a unit (几秒钟, 多少公里): the unit's dimension judges it.
+                           r"|(?:几|多少)(?:秒钟|分钟|小时|个月|公里|毫秒|秒|天|米|度)")
 # A word glossed in brackets by the asker (横向（水平方向）): the two are alternatives.
 GLOSS = re.compile(r"([\u4e00-\u9fff]{2,})\s*[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]")
 # Words that list (销售收入、经济效益): alternatives where one figure per project is compared.
@@ -139,8 +144,10 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
             # The segmenter glued a particle to a word (车要 of 示范车要弄): the word is the ask.
             t = t[1] if t[0] in GLUED else t[0]
             unknown = retriever.idf(t) >= retriever.max_idf
-        if t in MAGNITUDES:
-            continue  # 0.54个亿: the magnitude belongs to the amount (rag/units.py compares amounts)
+        if t in MAGNITUDES or SPOKEN_AMOUNT.fullmatch(t):
+            # 0.54个亿: the magnitude belongs to the amount (rag/units.py compares amounts); 二十度
+            # (二十度的坡够不够) is a figure the asker proposes, compared, not looked up as a word.
+            continue
         # Unknown English words, topic aliases (from the guides' aliases files) and section words (要求) are
         # wording, not asks: they already steered the query, and the guide need not contain them.
         if t in seen or function_word(t) or (unknown and (t.isascii() or t in aliases
@@ -355,6 +362,16 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
         start, end = _with_asked_kinds(q, doc_text, groups, start, end, max_chars)
     if len(ASKS.findall(q.norm)) > 1:
         start, end = _with_second_ask(clauses, doc_text, ev, start, end, max_chars)
+    if PHONE_ASK.search(q.norm) and PHONE.search(best.text):
+        # 有问题打哪个电话: the phone numbers listed one after another (业务咨询…；行业咨询…) all answer.
+        i = clauses.index(best)
+        lo, hi = i, i
+        while lo > 0 and PHONE.search(clauses[lo - 1].text) and end - clauses[lo - 1].start <= max_chars:
+            lo -= 1
+            start = clauses[lo].start
+        while hi + 1 < len(clauses) and PHONE.search(clauses[hi + 1].text) and clauses[hi + 1].end - start <= max_chars:
+            hi += 1
+            end = clauses[hi].end
     return start, end, ev.coverage(doc_text[start:end])
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rag.answer import NARROW_ABOVE, Evidence, metric_groups
 from rag.lexicon import ENGLISH_GLOSSARY
 from rag.normalize import normalize, strip_spaces
-from rag.roles import TARGETS, role_of
+from rag.roles import PROBLEM, TARGETS, role_of
 from rag.types import Chunk
 from rag.units import (
     SPOKEN_DIMENSIONS,
@@ -33,6 +33,8 @@ from rag.units import (
 # 什么规模, 达到 in 达到多少. Family-wide: how any guide's targets are asked about.
 GENERIC_ASK = frozenset(
     "规模 体量 数量 数目 人数 个数 总数 时间 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 以内 以上 以下 之内 "
+    # When and how often (上了货架以后, 多久更新一次) place or repeat the ask; they measure nothing.
+    "以后 之后 以前 之前 时候 一次 每次 一下 结果 出结果 "
     "达到 控制 覆盖 处理 支持 实现 构建 建设 提供 具备 完成 形成 开展 开发 研发 建立 搭建 需要 考核 规定 "
     "应用 示范 平台 系统 服务 项目 相关 主要 能够 可以 做到 满足 执行 一般 怎么 通常 注意 特别注意 注意事项 留意".split()
 )
@@ -51,7 +53,13 @@ TARGET_REQUIREMENT = re.compile(r"什么要求|什么指标|指标要求|有何�
 YES_NO = re.compile(r"是否|要不要|需不需要|有没有|是不是|会不会|吗[?？]?\s*$|吗[，,]|\b(?:is there|does|do|must)\b")
 VALUE_ASK = re.compile(r"多少|几|多大|多高|多快|多久|多长|多远|多准|\bhow (?:many|much|long|fast|far)\b")
 # Forms guides of the family write an attribute in: 区级 funding is also 项目所在区配套 / 区县配套.
-SAME_ATTRIBUTE: dict[str, tuple[str, ...]] = {"区级": ("所在区",), "市级": ("市财政",)}
+SAME_ATTRIBUTE: dict[str, tuple[str, ...]] = {
+    "区级": ("所在区",), "市级": ("市财政",),
+    # Sales are also written as 销售额 (示范产品销售额≥5 亿元).
+    "收入": ("销售额",),
+}
+# A rate is also written as a coefficient or a share (灌溉水利用率 as 灌溉水利用系数).
+RATE_FORMS = ("率", "系数", "比例", "占比", "比重")
 # … or 区县 / 区 before 配套 or 财政 within one clause: 区县配套, 项目落地区县按 1:1 给予配套.
 SAME_ATTRIBUTE_SPREAD: dict[str, re.Pattern[str]] = {"区级": re.compile(r"区县?[^，,；;。]{0,12}(?:配套|财政)")}
 # A leading period or scope that does not change the attribute (年产能 is 产能 per year).
@@ -64,7 +72,7 @@ MODAL = re.compile(r"^(?:不|没|能否|可否|是否|能不|可不|要不|需�
 # no such count, and its ≥3 类 answers nothing. Words of one row count the same things; 个 项 种 类 次
 # count anything, 天 is a period (the dimension check judges it). Family-wide.
 # Some count the same things: a patent is 一件 or 一项, a vehicle 一台 or 一辆.
-MEASURES = ("件项", "台辆", "辆台", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位", "期")
+MEASURES = ("件项", "台辆", "辆台", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位", "期", "户")
 ASKED_MEASURE = re.compile(r"(?<!第)(?:几|多少)([\u4e00-\u9fff])")
 # A count written without a measure word (指令数据≥100 万): it may be the count asked in 条.
 _BARE_COUNT = re.compile(r"\d(?:千万|百万|[千万亿])?(?=$|[，,；;。、)）])")
@@ -78,6 +86,9 @@ _KIND_OF_PLACE = frozenset("市区 城区 园区 范区 景区 社区 辖区 山
 PHRASE_GAP = 10
 # 执行期内新增销售收入: "within the project period" qualifies the target; it names no attribute.
 PERIOD_QUALIFIER = re.compile(r"(?:执行|实施|项目)?期[内间]|周期内")
+# Dimensions a unit asked names one metric by (几秒钟 → the response time in 秒); a count of people
+# (第几名, 几名博士) or money does not.
+MEASURED = frozenset({"time", "length", "area", "degree", "data", "compute", "rate", "qps"})
 # Dimensions read from a unit are strong evidence; spoken measures (多久) also fit a period.
 _UNIT_WORDS = frozenset(UNITS)
 
@@ -146,10 +157,17 @@ class Coverage:
         # 区县财政 of a project with 区级财政: the guide's term for a spoken word covers it (lexicon).
         # … and 区县财政 of a project with neither: the guide's term (区级) is what another project sets.
         lacking = [(w, t) for t, w in terms if not _said(t, text)
+                   and not any(t != o and t in o and _said(o, text) for o in ev.terms)
                    and (t in self.vocabulary or any(alt and alt in self.vocabulary for alt in _alternatives(t)))
                    and not any(alt and alt in text for alt in _alternatives(t))]
+        # 销售收入或新增产值 of a project that sets neither: either word would do, none is there.
+        for t, w in zip(ev.terms, ev.weights, strict=True):
+            alts = [a for a in t.split("|") if a]
+            if (len(alts) > 1 and not english and all(a in asked and is_known(a) and attribute_word(a) for a in alts)
+                    and not any(_said(a, text) for a in alts) and any(a in self.vocabulary for a in alts)):
+                lacking.append((w, "或".join(alts)))
         held = strip_spaces(normalize(span))
-        lacking = [(w, t) for w, t in lacking if not _modifier(t, w, asked, ev, held, self.vocabulary)]
+        lacking = [(w, t) for w, t in lacking if "或" in t or not _modifier(t, w, asked, ev, held, self.vocabulary)]
         if english and len(lacking) < len(terms):
             # An English question is translated word by word (revenue or economic benefit): one
             # rendering the project lacks is not the ask, all of them are.
@@ -157,6 +175,8 @@ class Coverage:
         for t, w in terms:
             if t not in text and _said(t, text):
                 continue  # written in a form of its own (区级 as 落地区县…配套): that form is the phrase
+            if any(t != o and t in o and _said(o, text) for o in ev.terms):
+                continue  # 利用 of 有效利用率: a piece of a longer word the project says (利用系数)
             # 区级财政 asked of a project that has 区级 (区级真实环境) and 财政 apart: the word with
             # the next two of the question names an attribute another project sets.
             for m in re.finditer(re.escape(t), asked):
@@ -164,6 +184,8 @@ class Coverage:
                                    (asked[max(0, m.start() - 2) : m.end()], asked[max(0, m.start() - 2) : m.start()])):
                     if len(other) != 2 or not is_known(other) or not attribute_word(other):
                         continue
+                    if any(other in o and o != other and _said(o, text) for o in ev.terms):
+                        continue  # 有效利用率: 利用 is part of 利用率, which the project says (as 利用系数)
                     after = ext.startswith(t)
                     # 区县财政 is asked as the guide's 区级财政 (the lexicon's term for 区县).
                     for word in (t, *_alternatives(t)):
@@ -189,8 +211,11 @@ def _modifier(term: str, weight: float, asked: str, ev: Evidence, span: str, voc
     at = asked.rfind(term)  # 参数规模至少多少亿参数: said again last, it is the head after all
     if at < 0:
         return False
+    # (A spoken word's renderings, 偏差|误差|精度, stand where the question wrote the first; the
+    # question's own "A或B" does not count: 国家或者团体标准 is not met by any 国家 of the span.)
     after = [(t, w) for t, w in zip(ev.terms, ev.weights, strict=True)
-             if asked.rfind(t) >= at + len(term) and t in span]
+             if asked.rfind(t.split("|")[0]) >= at + len(term) and _said(t, span)
+             and not ("|" in t and all(a in asked for a in t.split("|")))]
     if any(term + t in vocabulary for t, _ in after):
         return False
     return sum(w for _, w in after) >= weight
@@ -255,9 +280,16 @@ def unheld_attribute(question: str, ev: Evidence, span: str) -> str | None:
 
 def _said(term: str, text: str) -> bool:
     """Return True if a project's text says the attribute: the word itself, a form the family
-    writes for it (区级 as 所在区), or the word without a leading period or scope (年产能 as 产能)."""
+    writes for it (区级 as 所在区), or the word without a leading period or scope (年产能 as 产能);
+    for alternatives (误差|偏差|精度), any of them."""
+    if "|" in term:
+        return any(_said(alt, text) for alt in term.split("|") if alt)
     if term in text or any(form in text for form in SAME_ATTRIBUTE.get(term, ())):
         return True
+    for form in RATE_FORMS:
+        stem = term[: -len(form)]
+        if term.endswith(form) and len(stem) >= 2 and any(stem + other in text for other in RATE_FORMS):
+            return True
     spread = SAME_ATTRIBUTE_SPREAD.get(term)
     if spread is not None and spread.search(text):
         return True
@@ -288,6 +320,8 @@ def attribute_word(term: str) -> bool:
     unit = term.lstrip("百千万亿")
     if term[0] == "每" and len(term) <= 3:
         return False  # 每吨, 每瓦: "per" a unit, which a guide may write as /t or GJ/t
+    if re.fullmatch(r"[\u4e00-\u9fff]数", term) and any(term[0] in m for m in MEASURES):
+        return False  # 户数, 台数: a count in a measure word (多少户), which the measure check judges
     return term not in GENERIC_ASK and term not in STORY_WORDS and unit not in _UNIT_WORDS
 
 
@@ -333,7 +367,8 @@ def retarget(chunks: list[Chunk], doc_text: str, question: str, ev: Evidence,
     stated = [x for x in quantities(question)
               if re.search(r"[千万亿]", x.text) or (x.dimension and re.search(r"\d", x.text))]
     here = quantities(normalize(span))
-    has_dim = any(x.dimension in dims for x in here)
+    # A problem statement's figure (适用于 25 度以下坡地) says what is researched, not a target's value.
+    has_dim = chosen[0].role != PROBLEM and any(x.dimension in dims for x in here)
     need_dim = bool(dims)
     need_value = bool(stated) and not any(same_value(a, b) for a in stated for b in here)
     if not need_dim and not need_value:
@@ -345,7 +380,10 @@ def retarget(chunks: list[Chunk], doc_text: str, question: str, ev: Evidence,
     floor = ev.coverage(normalize(span)) if has_dim and not need_value else 0.0
     floor = floor if not has_dim or len(span) <= NARROW_ABOVE else 0.0
     order = 0
+    fits: list[tuple[Chunk, int, int]] = []
     for chunk in chunks:
+        if chunk.role == PROBLEM:
+            continue  # (its figures say what is researched, as above)
         for clause in chunk.clauses:
             for g in metric_groups(clause):
                 text = normalize(doc_text[g.start : g.end])
@@ -354,10 +392,16 @@ def retarget(chunks: list[Chunk], doc_text: str, question: str, ev: Evidence,
                     continue
                 if need_value and not any(same_value(a, b) for a in stated for b in found):
                     continue
+                fits.append((chunk, g.start, g.end))
                 cov = ev.coverage(text)
                 order -= 1
                 if cov > floor and (best is None or (cov, order) > best[:2]):
                     best = (cov, order, chunk, g.start, g.end)
+    if best is None and len(fits) == 1 and set(asked_units(question)) & MEASURED and not stated:
+        # 拍张照片要几秒钟出结果 of a project with one metric in seconds (图像识别响应时间≤2 秒):
+        # the unit asked names it even in none of the question's words (the near-miss check
+        # still judges the words it asks).
+        return fits[0]
     if best is None:
         return chosen if has_dim and floor > 0 else None
     inside = chosen[1] <= best[3] and best[4] <= chosen[2]

@@ -26,7 +26,7 @@ from rag.coverage import CODE, YES_NO, Coverage, retarget, specific, unheld_attr
 from rag.dates import TIME_RELATIONS, asks_date, has_date
 from rag.encoder import Encoder, load_encoder
 from rag.errors import EncoderUnavailable, QuestionError, UnknownGuide
-from rag.lexicon import GENERAL_WORDS, OFF_GUIDE
+from rag.lexicon import GENERAL_NOUNS, GENERAL_WORDS, OFF_GUIDE
 from rag.naming import Naming
 from rag.normalize import normalize
 from rag.parse import Document
@@ -400,7 +400,9 @@ class Engine:
             q = replace(q, content=content, glossary=rest.glossary, spoken=rest.spoken,
                         sections=list(dict.fromkeys([*rest.sections, *q.sections])),
                         wants_number=q.wants_number or rest.wants_number)
-        several = len(q.project_numbers) > 1 and re.search(r"分别|各自|各是|respectively", q.norm) is not None
+        # (… or two projects named by their titles' words, of one guide: 轨道交通全自动运行项目和车路云一体化项目)
+        several = ((len(q.project_numbers) > 1 or (len(keys) > 1 and len({d for d, _ in keys}) == 1))
+                   and re.search(r"分别|各自|各是|respectively", q.norm) is not None)
         if len(keys) > 1 and not q.cross and (grouped or several):
             q = replace(q, cross=True)  # a domain group, or 项目1和项目2…分别: a row per project
         if (not keys and not unknown and set(scope) & self._has_general
@@ -527,6 +529,11 @@ class Engine:
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note="本指南没有申报须知等总体部分，没有这个问题的答案。")
         flat = self._flat[doc]
+        unsaid = [t for t in ev.terms if general and any(w in t for w in GENERAL_NOUNS) and t not in flat]
+        if unsaid:
+            # 项目负责人的年龄有什么限制 of a general part that sets no age: its other limits do not answer.
+            return Answer(question, False, "", [], suggestions(hits, s.suggestions),
+                          note=f"指南中没有关于“{unsaid[0]}”的内容。")
         if general:
             # 什么时候截止 asked of a general part that gives the window without the word 截止: the
             # logistics words chose the part; only the rest is evidence.
@@ -603,7 +610,10 @@ class Engine:
             # A "how many" question is answered by a span that holds a number.
             said = self.texts[h.chunk.doc][span[0] : span[1]]
             # … and a when-question by one that holds a date.
-            numeric = (q.wants_number and re.search(r"\d", said) is not None) or (q.wants_time and has_date(said))
+            # (Not a problem statement's figure, 适用于 25 度以下坡地: it says what is researched,
+            # never the value a target asks.)
+            numeric = ((q.wants_number and h.chunk.role != PROBLEM and re.search(r"\d", said) is not None)
+                       or (q.wants_time and has_date(said)))
             candidates.append((round(span[2] + s.scoring.number_bonus * numeric, 3), -rank, h, span))
         *_, best, (start, end, cov) = max(candidates, key=lambda c: c[:2])
         chunk = best.chunk

@@ -175,6 +175,10 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "low-altitude economy": "低空经济", "low altitude economy": "低空经济", "new energy vehicles": "新能源汽车",
     "new-energy vehicles": "新能源汽车", "biomanufacturing": "生物制造", "modern logistics": "现代物流",
     "future industries": "未来产业", "future industry": "未来产业",
+    "total funding": "资助总额", "total municipal funding": "资助总额", "total budget": "资助总额",
+    "publish": "发布", "published": "发布", "smart transport": "智慧交通", "smart transportation": "智慧交通", "intelligent transportation": "智慧交通|智能交通",
+    "intelligent transport": "智慧交通|智能交通", "transportation": "交通", "transport": "交通",
+    "vehicle-road-cloud": "车路云", "vehicle-infrastructure": "车路", "roadside": "路侧", "rail transit": "轨道交通",
     "hospital": "医院", "hospitals": "医院", "bridges": "桥梁", "tunnels": "隧道", "pathogens": "病原体",
     "pathogen": "病原体", "paper": "纸质", "hard copy": "纸质", "hard copies": "纸质",
     # The general part's logistics (申报须知): the window, where to apply, limits per applicant.
@@ -188,6 +192,11 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "principal investigator": "项目负责人", "age limit": "年龄", "hotline": "电话",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
     "一家单位": "同一单位", "一个单位": "同一单位", "市里": "市级", "区里": "区级", "营收": "收入", "区县": "区级", "品质": "质量",
+    # An error is written as 误差, 偏差 or a precision; an estimate as 预测 (产量预测误差).
+    "偏差": "偏差|误差|精度", "误差": "误差|偏差|精度", "估算": "估算|预测|预估", "预估": "预估|预测|估算",
+    "准不准": "准确率|精度|误差", "测得准": "准确率|精度|误差", "准确度": "准确度|准确率|精度",
+    # Sales are a 销售额 in some guides and a 销售收入 in others; 同一个 is the guides' 同一.
+    "销售额": "销售额|销售收入", "同一个": "同一",
     # Universities and institutes joining an enterprise is what guides call 产学研 (合作 / 联合).
     "科研院所": "科研院所|产学研", "研究院所": "研究院所|产学研", "科研机构": "科研机构|产学研",
     "高校": "高校|产学研", "高等院校": "高等院校|产学研", "大学": "大学|产学研",
@@ -202,7 +211,7 @@ SPOKEN_REWRITES: dict[str, str] = {
     # "During the project period" qualifies a target (执行期间…经济效益); it does not ask the period.
     "执行期间": " ", "实施期间": " ", "项目期间": " ", "during the execution period": " ",
     "during the implementation period": " ", "during the project period": " ", "within the project period": " ",
-    "within the implementation period": " ", "by the end of the project": " ", "销售额": "销售 收入",
+    "within the implementation period": " ", "by the end of the project": " ",
     "赚多少钱": "经济效益多少", "赚了多少": "经济效益多少", "赚多少": "经济效益多少", "挣多少钱": "经济效益多少",
     "创收": "收入", "用上": "应用", "用到": "应用",
     # "Within the project period" qualifies every target (执行期内…经济效益); it does not ask the period.
@@ -245,6 +254,8 @@ GENERAL_WORDS = (
     "同一个单位", "一个单位", "能报几", "报几个", "限项", "申请窗口", "申报窗口", "技术支持", "哪个系统",
     "什么系统", "线上申请", "网上申请", "在线申请", "一共给多少", "一共多少钱", "总共给多少", "总共多少钱",
     "一共有多少钱", "总共有多少钱", "同时申报", "同时报", "同时申请", "兼报",
+    "total funding", "total municipal funding", "total budget", "projects does this call", "projects are published",
+    "projects in this call", "this batch publish",
     "deadline", "how to apply", "apply online", "online system", "application system", "submit online", "contact", "phone", "telephone", "hotline", "paper", "hard cop",
 )
 
@@ -255,6 +266,9 @@ OFF_GUIDE = frozenset(
     "截止 截止日期 截止时间 联系人 联系方式 电话 邮箱 地址 网址 模板 评审专家 利率 贷款 保证金 天气 公布 材料 "
     "知识产权 归属 公示".split()
 )
+# … and what a general part says in these very words when it says it at all (负责人年龄原则上不超过 55
+# 周岁): a general ask for one that the guide never writes is not answered by the limits beside it.
+GENERAL_NOUNS = frozenset("年龄 周岁 邮箱 地址 网址".split())
 
 # Words that carry no content in a question; they must not count as evidence.
 STOPWORDS = frozenset(
@@ -270,6 +284,10 @@ STOPWORDS = frozenset(
     "拟 而是 "
     # 需要满足什么条件, 对产学研合作是什么态度, 会不会: the frame of an ask, not what is asked.
     "满足 态度 会 "
+    # Joiners and the asker's own frame (自己开直线的时候, 够不够): no guide is asked about them.
+    "或者 或是 还是 时候 的时候 自己 够不够 够 够了 左右 能不能 不能 能否 可否 可不可以 行不行 "
+    # 需要经过哪一级机构审定: the level asked is the answer's (省级及以上), not a word of it.
+    "经过 哪一级 哪级 哪一级别 什么级别 "
     # Verbs of mention (哪些项目涉及方言) ask only for what follows; degree words (经费最多) only
     # rank what the table shows.
     "涉及 包含 包括 含有 含 提到 提及 关于 有关 涵盖 最 多 少 更 比较 较 提出 提 至少 只 只有 是不是 不是 "

@@ -146,8 +146,9 @@ def join_fragments(parts: list[str]) -> str:
             or (re.match(f"[{CJK}]", out[-1]) and ASCII_WORD.match(part[0]) and not part[0] == "%")
         ):
             out += " "
-        elif out and ASCII_WORD.match(out[-1]) and ASCII_WORD.match(part[0]):
-            out += " "
+        elif out and ASCII_WORD.match(out[-1]) and ASCII_WORD.match(part[0]) and not (
+                out[-1].isdigit() and part[0].isdigit()):
+            out += " "  # (words, not a number broken across lines: 202|6 年 is 2026 年)
         out += part
     return out
 

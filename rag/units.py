@@ -46,6 +46,9 @@ SPOKEN_DIMENSIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"几秒|多少秒|多少毫秒|几分钟|多少分钟|几个小时|多少小时|多长时间|多久|多快|多少时间"), "time"),
     (re.compile(r"多远|多长距离|多少公里|几公里|多宽|多少厘米"), "length"),
     (re.compile(r"多少帧|几帧"), "rate"),
+    # 坏掉的比例要降到多少 is a percentage (损耗率≤8%), 多陡的坡 a slope in degrees.
+    (re.compile(r"比例|占比|比率|百分比|百分之几|几成|多少个点"), "percent"),
+    (re.compile(r"多陡|多少度的坡|坡度多大"), "degree"),
 ]
 
 

@@ -46,6 +46,10 @@ BUILD = "2026-chongqing-smart-construction-batch1"
 # Held out until its first run: one-line title, 申报须知 with 1.…4. items, no domain groups, 项目一：
 # titles wrapping, 1、研究内容 … 6、实施周期 with 7、其他要求 in four projects, `- N -` footers.
 FUTURE = "2026-chongqing-future-industries-batch1"
+# Held out until its first run: `附件 2`, wrapped title, 申报说明 with （一）… items, two domain groups,
+# 项目1： titles wrapping, (1)主要研究内容 … (6)实施年限 with (7)有关说明 in three projects, lines
+# double-spaced, numbers broken across lines (202|6 年), `— N —` footers.
+TRANSPORT = "2026-chongqing-smart-transport-batch2"
 # Each guide in every format it is kept in; all must parse to the same pinned structure.
 FILES = {
     FIRST: [ROOT / "corpus" / f"{FIRST}.txt"],
@@ -60,6 +64,7 @@ FILES = {
     CIRCUITS: [GUIDES / f"{CIRCUITS}.txt"],
     BUILD: [GUIDES / f"{BUILD}.txt"],
     FUTURE: [GUIDES / f"{FUTURE}.txt"],
+    TRANSPORT: [GUIDES / f"{TRANSPORT}.txt"],
 }
 # The engine tests below load these four (written before the held-out guide joined).
 LOADED = [FIRST, BIO, ECON, MANU]
@@ -93,7 +98,10 @@ def test_pinned_shapes() -> None:
     assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6,
                       NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7], GREEN: [7] * 6, MATERIALS: [7] * 5 + [6, 7],
                       CIRCUITS: [7, 7, 6, 7, 6, 6, 7], BUILD: [7, 6, 7, 7, 6, 7, 6],
-                      FUTURE: [7, 6, 7, 6, 7, 7, 6]}
+                      FUTURE: [7, 6, 7, 6, 7, 7, 6], TRANSPORT: [7, 6, 7, 7, 6, 6]}
+    assert [g[0] for g in PINNED[TRANSPORT]["general"]] == ["总体要求", "申报说明"]
+    assert [p["group"] for p in PINNED[TRANSPORT]["projects"]] == (
+        ["轨道交通与综合枢纽领域"] * 3 + ["智能网联与出行服务领域"] * 3)
     assert [g[0] for g in PINNED[FUTURE]["general"]] == ["总体要求", "申报须知"]
     assert not any(p["group"] for p in PINNED[FUTURE]["projects"])
     assert [g[0] for g in PINNED[BUILD]["general"]] == ["总体要求", "申报说明"]
@@ -292,3 +300,13 @@ def test_guides_overview(many) -> None:  # type: ignore[no-untyped-def]
     assert p3.period is not None and p3.period.section == "实施年限"
     assert [c.section for c in guides[MANU].general] == ["总体要求", "申报说明"]
     assert guides[MANU].projects[0].group == "智能装备领域"
+
+
+def test_a_number_broken_across_lines_is_one_number() -> None:
+    # 202|6 年 (guide TRANSPORT) is 2026 年; English words and a figure before Chinese keep their space.
+    from rag.parse import join_fragments
+
+    assert join_fragments(["重大需求，202", "6 年重庆市"]) == "重大需求，2026 年重庆市"
+    assert join_fragments(["9:0", "0 至 17:00"]) == "9:00 至 17:00"
+    assert join_fragments(["big data", "platform"]) == "big data platform"
+    assert join_fragments(["不超过 3000", "万元"]) == "不超过 3000 万元"

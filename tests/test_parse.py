@@ -74,12 +74,12 @@ def test_unstructured_documents_fail_loudly(text: str, where: str) -> None:
 
 
 def test_page_footers_and_number_lead_ins_are_not_structure() -> None:
-    text = ("项目一：测试平台\n1.拟解决问题：研究\n- 2 -\n测试。\n2.资助强度：不超过 1000\n"
-            "1.5 万元：这是正文的续行。\n第 3 页\n3.实施周期：不超过 3 年。\n")
+    text = ("项目一：测试平台\n1.拟解决问题：研究\n- 2 -\n测试。\n2.资助强度：不超过 1000 万元，按\n"
+            "1.5 倍配套：这是正文的续行。\n第 3 页\n3.实施周期：不超过 3 年。\n")
     doc = parse_text(text, "t")
     secs = {c.section: c.text for c in doc.chunks()}
     assert secs["拟解决问题"] == "研究测试。"
-    assert secs["资助强度"] == "不超过 1000 1.5 万元：这是正文的续行。"
+    assert secs["资助强度"] == "不超过 1000 万元，按 1.5 倍配套：这是正文的续行。"
     assert list(secs) == ["拟解决问题", "资助强度", "实施周期"]
 
 
