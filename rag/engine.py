@@ -33,7 +33,7 @@ from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
 from rag.rank import answer_rank, direction
 from rag.retrieve import Hit, Retriever, Timings
-from rag.roles import GENERAL, PROBLEM, TARGETS
+from rag.roles import GENERAL, PERIOD, PROBLEM, TARGETS
 from rag.semantic import ASKS_VALUE, Semantic, asked_part, split_description
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
@@ -228,7 +228,7 @@ class Engine:
 
     def guides(self) -> list[Guide]:
         """Return every loaded guide: title, general part, and each project's funding and period clauses."""
-        from rag.roles import FUNDING, PERIOD
+        from rag.roles import FUNDING
 
         out = []
         for doc in self.documents.values():
@@ -529,11 +529,11 @@ class Engine:
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
                           note="本指南没有申报须知等总体部分，没有这个问题的答案。")
         flat = self._flat[doc]
-        unsaid = [t for t in ev.terms if general and any(w in t for w in GENERAL_NOUNS) and t not in flat]
-        if unsaid:
+        unwritten = [t for t in ev.terms if general and any(w in t for w in GENERAL_NOUNS) and t not in flat]
+        if unwritten:
             # 项目负责人的年龄有什么限制 of a general part that sets no age: its other limits do not answer.
             return Answer(question, False, "", [], suggestions(hits, s.suggestions),
-                          note=f"指南中没有关于“{unsaid[0]}”的内容。")
+                          note=f"指南中没有关于“{unwritten[0]}”的内容。")
         if general:
             # 什么时候截止 asked of a general part that gives the window without the word 截止: the
             # logistics words chose the part; only the rest is evidence.
@@ -618,7 +618,8 @@ class Engine:
         *_, best, (start, end, cov) = max(candidates, key=lambda c: c[:2])
         chunk = best.chunk
         moved = None
-        if keys and chunk.project and ev.terms:
+        # (执行期限是多久 asks the period itself: no metric measured in days answers it instead.)
+        if keys and chunk.project and ev.terms and not (chunk.role == PERIOD and q.sections[:1] == [PERIOD]):
             mine = [h.chunk for h in hits if h.chunk.doc == chunk.doc and h.chunk.project == chunk.project]
             moved = retarget(mine, self.texts[chunk.doc], q.norm, ev, (chunk, start, end))
         if moved is not None:

@@ -62,9 +62,12 @@ def score(item: Item, ans: Answer, max_chars: int) -> dict:
     """Return the metrics of one answer against its expectation."""
     want_doc = item.doc or item.expect_doc
 
+    # 项目 1 and 项目1 are one label: a set may copy the header's spacing (项目 1:), citations do not.
+    wanted = None if item.project is None else {strip_spaces(p) for p in item.project}
+
     def right(c) -> bool:  # type: ignore[no-untyped-def]
         # A general-part question (project null) is right from the general part's section.
-        where = c.project is None if item.project is None else c.project in item.project
+        where = c.project is None if wanted is None else strip_spaces(c.project or "") in wanted
         return where and c.section == item.section and (not want_doc or c.doc == want_doc)
 
     cites = ans.citations[:MRR_DEPTH]
@@ -80,10 +83,10 @@ def score(item: Item, ans: Answer, max_chars: int) -> dict:
         # Projects of one guide may word the asked section differently (执行期限 / 实施年限): the
         # row counts when it comes from the section of the same role.
         role = role_of(item.section)
-        cited = {c.project for c in ans.citations
+        cited = {strip_spaces(c.project or "") for c in ans.citations
                  if c.section == item.section or (role is not None and role_of(c.section) == role)}
         # … and "which projects …" is right only if no other project got one.
-        covered = set(item.project) == cited if ans.rows else set(item.project) <= cited
+        covered = wanted == cited if ans.rows else (wanted or set()) <= cited
     correct = (
         ans.answered and cite1 and covered and short and all(strip_spaces(s) in text for s in item.contains)
         if item.answerable else not ans.answered

@@ -130,7 +130,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "temperature": "温度", "voltage": "电压", "battery life": "寿命|续航", "cycle life": "循环寿命|循环次数",
     "lifetime": "寿命", "lifespan": "寿命", "service life": "寿命", "charging time": "充电时间",
     "charging": "充电", "battery": "电池", "batteries": "电池", "motor": "电机", "sensor": "传感器",
-    "resolution": "分辨率", "bandwidth": "带宽", "throughput": "吞吐", "storage": "存储", "availability": "可用性",
+    "spatial resolution": "空间分辨率", "resolution": "分辨率", "bandwidth": "带宽", "throughput": "吞吐", "storage": "存储", "availability": "可用性",
     "reliability": "可靠性", "uptime": "可用性|在线率", "success rate": "成功率", "pass rate": "合格率",
     "yield rate": "良率|良品率", "defect rate": "缺陷率|不良率", "recall": "召回率", "coverage": "覆盖",
     "detection": "检测|识别", "identification": "识别", "emissions": "排放", "emission": "排放",
@@ -287,7 +287,7 @@ STOPWORDS = frozenset(
     # Joiners and the asker's own frame (自己开直线的时候, 够不够): no guide is asked about them.
     "或者 或是 还是 时候 的时候 自己 够不够 够 够了 左右 能不能 不能 能否 可否 可不可以 行不行 "
     # 需要经过哪一级机构审定: the level asked is the answer's (省级及以上), not a word of it.
-    "经过 哪一级 哪级 哪一级别 什么级别 "
+    "经过 哪一级 哪级 哪一级别 什么级别 到底 究竟 做到 啥水平 什么水平 "
     # Verbs of mention (哪些项目涉及方言) ask only for what follows; degree words (经费最多) only
     # rank what the table shows.
     "涉及 包含 包括 含有 含 提到 提及 关于 有关 涵盖 最 多 少 更 比较 较 提出 提 至少 只 只有 是不是 不是 "

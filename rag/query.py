@@ -64,6 +64,8 @@ WEAK_SECTION_WORDS = {
     "about": "拟解决问题", "支持多少": "资助强度",
     # 销售收入…多少万元: an amount in 万元 is a revenue target as often as it is the grant.
     "万元": "资助强度", "require": "考核指标", "requirement": "考核指标", "门槛": "申报条件",
+    # "what resolution must it achieve / reach": a target's value.
+    "achieve": "考核指标", "reach": "考核指标",
 }
 # The batch as a whole (这批, 整个…专项): asked of every project, unless the question names one
 # (这批的岸电项目: the words name the guide of the project named).

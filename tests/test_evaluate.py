@@ -43,3 +43,14 @@ def test_near_misses_answered_are_gated_as_a_share() -> None:
     assert check(result, {"max_nearmiss_answered": 0.05}) == ["near misses answered 0.1 > 0.05"]
     assert check(result, {"max_nearmiss_answered": 0.1}) == []
     assert check(result | {"overall": result["overall"] | {"nearmiss_answered": None}}, {"max_nearmiss_answered": 0.0}) == []
+
+
+def test_a_label_copied_with_the_headers_spacing_is_the_same_project() -> None:
+    # A set may write 项目 1 as the header does (项目 1:); the citation says 项目1.
+    spaced = Item("x2", "项目1执行期多久", ["项目 1"], "执行期限", ["3 年"], True, "section")
+    ans = Answer("q", True, "3 年", [_cite("项目1", "执行期限", "3 年")])
+    assert score(spaced, ans, 200)["correct"]
+    assert score(Item("x4", "各项目执行期多久", ["项目 1", "项目 2"], "执行期限", [], True, "cross"),
+                 _table(_cite("项目1", "执行期限", "3 年"), _cite("项目2", "执行期限", "2 年")), 200)["correct"]
+    other = Item("x3", "项目2执行期多久", ["项目 2"], "执行期限", ["3 年"], True, "section")
+    assert not score(other, ans, 200)["correct"]

@@ -50,6 +50,10 @@ FUTURE = "2026-chongqing-future-industries-batch1"
 # 项目1： titles wrapping, (1)主要研究内容 … (6)实施年限 with (7)有关说明 in three projects, lines
 # double-spaced, numbers broken across lines (202|6 年), `— N —` footers.
 TRANSPORT = "2026-chongqing-smart-transport-batch2"
+# Held out until its first run: one-line title, 申报须知 with 1.…4. items, no domain groups,
+# 项目 1: (a space, a half-width colon) titles wrapping, （1）建设内容 … （6）执行期限 with （7）其他说明 in
+# four projects, numbers broken across lines (≥9|5%), `- N -` footers.
+DEVICES = "2025-chongqing-medical-devices-batch1"
 # Each guide in every format it is kept in; all must parse to the same pinned structure.
 FILES = {
     FIRST: [ROOT / "corpus" / f"{FIRST}.txt"],
@@ -65,6 +69,7 @@ FILES = {
     BUILD: [GUIDES / f"{BUILD}.txt"],
     FUTURE: [GUIDES / f"{FUTURE}.txt"],
     TRANSPORT: [GUIDES / f"{TRANSPORT}.txt"],
+    DEVICES: [GUIDES / f"{DEVICES}.txt"],
 }
 # The engine tests below load these four (written before the held-out guide joined).
 LOADED = [FIRST, BIO, ECON, MANU]
@@ -98,7 +103,10 @@ def test_pinned_shapes() -> None:
     assert shapes == {FIRST: [7] * 7, BIO: [7] * 6, ECON: [6] * 6, MANU: [7] * 7, AGRI: [7] * 6,
                       NEV: [6] * 6, LOW: [7, 7, 7, 6, 7, 7], GREEN: [7] * 6, MATERIALS: [7] * 5 + [6, 7],
                       CIRCUITS: [7, 7, 6, 7, 6, 6, 7], BUILD: [7, 6, 7, 7, 6, 7, 6],
-                      FUTURE: [7, 6, 7, 6, 7, 7, 6], TRANSPORT: [7, 6, 7, 7, 6, 6]}
+                      FUTURE: [7, 6, 7, 6, 7, 7, 6], TRANSPORT: [7, 6, 7, 7, 6, 6],
+                      DEVICES: [7, 6, 7, 6, 7, 7, 6]}
+    assert [g[0] for g in PINNED[DEVICES]["general"]] == ["总体要求", "申报须知"]
+    assert [p["label"] for p in PINNED[DEVICES]["projects"]] == [f"项目{n}" for n in range(1, 8)]
     assert [g[0] for g in PINNED[TRANSPORT]["general"]] == ["总体要求", "申报说明"]
     assert [p["group"] for p in PINNED[TRANSPORT]["projects"]] == (
         ["轨道交通与综合枢纽领域"] * 3 + ["智能网联与出行服务领域"] * 3)
