@@ -149,7 +149,7 @@ class Engine:
         self._title_words = self.naming.title_words
         tok.words("预热")  # load jieba's dictionary now, not in the first user's request
         # Whole answers, per engine: a new index comes with a new, empty cache.
-        self.answers: LRU[Answer] = LRU(settings.query_cache_size)
+        self.answers: LRU[Answer] = LRU(settings.query_cache_size, Answer.copy)
         # Work steps of the last uncached answer (rag/budget.py), for `rag bench --adversarial`.
         self.last_steps = 0
 
@@ -618,8 +618,9 @@ class Engine:
         *_, best, (start, end, cov) = max(candidates, key=lambda c: c[:2])
         chunk = best.chunk
         moved = None
-        # (执行期限是多久 asks the period itself: no metric measured in days answers it instead.)
-        if keys and chunk.project and ev.terms and not (chunk.role == PERIOD and q.sections[:1] == [PERIOD]):
+        # (执行期限是多久 names the period itself: no metric measured in days answers it instead;
+        # 多长时间出结果 only asks a time, which a metric may hold.)
+        if keys and chunk.project and ev.terms and not (chunk.role == PERIOD and period_named(q.norm)):
             mine = [h.chunk for h in hits if h.chunk.doc == chunk.doc and h.chunk.project == chunk.project]
             moved = retarget(mine, self.texts[chunk.doc], q.norm, ev, (chunk, start, end))
         if moved is not None:
@@ -745,6 +746,17 @@ class Engine:
         fit = 0.01 * min(pick.z, 10.0)
         return Answer(question, True, text[pick.start : pick.end], cites, fit=fit,
                       note="指南用词与问题不同：按语义匹配到这一条，请核对原文。")
+
+
+# The period named by its heading's words (执行期限, 实施周期), not asked as a length (多久).
+PERIOD_NAMED = re.compile(r"期限|周期|年限|(?:执行|实施)期(?![内间])")
+# … and not set aside (多长时间调度完？不是问项目周期哈).
+_NOT_ASKED = re.compile(r"(?:不是|不问|并非|而不是)[^,，。?？!！]{0,4}$")
+
+
+def period_named(norm: str) -> bool:
+    """Return True if a question names the project period by its heading's words (not to set it aside)."""
+    return any(not _NOT_ASKED.search(norm[: m.start()]) for m in PERIOD_NAMED.finditer(norm))
 
 
 def validate(question: object, max_chars: int) -> str:

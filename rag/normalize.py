@@ -30,12 +30,26 @@ def to_simplified(text: str) -> str:
     return str(_zhconv().convert(text, "zh-cn"))
 
 
+# Questions and clauses are normalised again at every stage of an answer, and character
+# conversion is most of an answer's own time: short texts are remembered (a whole guide is not).
+_CACHED_BELOW = 2000
+
+
 def normalize(text: str) -> str:
     """Return the form both queries and the index are matched in.
 
     Simplified, half-width, lower-case, single spaces, no control characters. Only for
     matching: displayed text is always the guide's own.
     """
+    return _normalize_short(text) if len(text) < _CACHED_BELOW else _normalize(text)
+
+
+@lru_cache(maxsize=32768)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = _CONTROL.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).translate(_KEEP)
     text = _DISTRICT.sub("区县", to_simplified(text).lower())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,11 @@ class Answer:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    def copy(self) -> Answer:
+        """Return a copy whose fields, citations and rows the caller may change (strings are shared)."""
+        return replace(self, citations=[replace(c) for c in self.citations], suggestions=list(self.suggestions),
+                       rows=[(list(labels), text) for labels, text in self.rows])
 
     def plain_text(self) -> str:
         """Return the answer with its citations as plain text, for an email or a chat."""

@@ -124,6 +124,17 @@ def test_warm_up_answers_without_filling_the_cache(engine) -> None:
     assert engine.ask(WARM_UP_QUESTION).answered
 
 
+def test_a_cached_answer_is_a_copy_the_caller_may_change(engine) -> None:  # type: ignore[no-untyped-def]
+    engine.answers.clear()
+    first = engine.ask("项目四出资要求")
+    first.citations[0].text = "changed"
+    first.citations.append(first.citations[0])
+    first.note = "changed"
+    again = engine.ask("项目四出资要求")
+    assert again.citations[0].text != "changed" and again.note != "changed"
+    assert len(again.citations) == len(first.citations) - 1
+
+
 
 def test_spoken_sales_questions_ask_for_the_revenue_target_not_the_funding(engine) -> None:
     from rag.answer import evidence_for
