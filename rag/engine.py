@@ -33,7 +33,7 @@ from rag.parse import Document
 from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
 from rag.rank import answer_rank, direction
 from rag.retrieve import Hit, Retriever, Timings
-from rag.roles import GENERAL, PERIOD, PROBLEM, TARGETS
+from rag.roles import GENERAL, PERIOD, PROBLEM, ROLE_HEADINGS, TARGETS
 from rag.semantic import ASKS_VALUE, Semantic, asked_part, split_description
 from rag.settings import Settings
 from rag.tokenize import Tokenizer
@@ -749,7 +749,7 @@ class Engine:
 
 
 # The period named by its heading's words (执行期限, 实施周期), not asked as a length (多久).
-PERIOD_NAMED = re.compile(r"期限|周期|年限|(?:执行|实施)期(?![内间])")
+PERIOD_NAMED = re.compile("|".join([*ROLE_HEADINGS[PERIOD], r"(?:执行|实施)期(?![内间])"]))
 # … and not set aside (多长时间调度完？不是问项目周期哈).
 _NOT_ASKED = re.compile(r"(?:不是|不问|并非|而不是)[^,，。?？!！]{0,4}$")
 

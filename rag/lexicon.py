@@ -90,7 +90,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "phd": "博士", "phds": "博士", "doctor": "博士", "doctoral": "博士", "doctors": "博士",
     "patent": "发明专利", "patents": "发明专利", "software copyright": "软件著作权",
     "software copyrights": "软件著作权", "copyright": "著作权", "copyrights": "著作权",
-    "standard": "标准", "standards": "标准", "revenue": "销售收入", "sales": "销售收入",
+    "standard": "标准", "standards": "标准", "revenue": "销售收入|营业收入", "sales": "销售收入",
     "income": "收入", "economic benefit": "经济效益", "economic benefits": "经济效益",
     "accuracy": "准确率", "response time": "响应时间",
     # Several renderings: any one of them in a clause is the word (`|`, see Evidence.coverage).
@@ -194,6 +194,8 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "一家单位": "同一单位", "一个单位": "同一单位", "市里": "市级", "区里": "区级", "营收": "收入", "区县": "区级", "品质": "质量",
     # An error is written as 误差, 偏差 or a precision; an estimate as 预测 (产量预测误差).
     "偏差": "偏差|误差|精度", "误差": "误差|偏差|精度", "估算": "估算|预测|预估", "预估": "预估|预测|估算",
+    # Taiwan's 影像 and 民众 are also mainland guides' own words (遥感影像, 服务民众): either counts.
+    "影像": "影像|图像", "民众": "民众|群众",
     "准不准": "准确率|精度|误差", "测得准": "准确率|精度|误差", "准确度": "准确度|准确率|精度",
     # Sales are a 销售额 in some guides and a 销售收入 in others; 同一个 is the guides' 同一.
     "销售额": "销售额|销售收入", "同一个": "同一",
@@ -237,9 +239,9 @@ SPOKEN_REWRITES: dict[str, str] = {
 # guide's word as well as the content does.
 TAIWAN_WORDING: dict[str, str] = {
     "数位": "数字", "计画": "计划", "执行单位": "承担单位", "场域": "场景", "资讯": "信息",
-    "影像": "图像", "晶片": "芯片", "营运": "运营", "辨识": "识别", "人工智慧": "人工智能", "厂商": "企业",
+    "晶片": "芯片", "营运": "运营", "辨识": "识别", "人工智慧": "人工智能", "厂商": "企业",
     "产学合作": "产学研", "支援": "支持", "建置": "建设", "透过": "通过", "网路": "网络", "专案": "项目",
-    "民众": "群众", "主导": "牵头", "积体电路": "集成电路", "元件": "器件", "期程": "期限", "软体": "软件",
+    "主导": "牵头", "积体电路": "集成电路", "元件": "器件", "期程": "期限", "软体": "软件",
     "硬体": "硬件", "记忆体": "存储器", "伺服器": "服务器", "雷射": "激光",
 }
 
@@ -287,7 +289,7 @@ STOPWORDS = frozenset(
     # Joiners and the asker's own frame (自己开直线的时候, 够不够): no guide is asked about them.
     "或者 或是 还是 时候 的时候 自己 够不够 够 够了 左右 能不能 不能 能否 可否 可不可以 行不行 "
     # 需要经过哪一级机构审定: the level asked is the answer's (省级及以上), not a word of it.
-    "经过 哪一级 哪级 哪一级别 什么级别 到底 究竟 做到 啥水平 什么水平 "
+    "经过 哪一级 哪级 哪一级别 什么级别 到底 究竟 做到 啥水平 什么水平 过去 过来 "
     # Verbs of mention (哪些项目涉及方言) ask only for what follows; degree words (经费最多) only
     # rank what the table shows.
     "涉及 包含 包括 含有 含 提到 提及 关于 有关 涵盖 最 多 少 更 比较 较 提出 提 至少 只 只有 是不是 不是 "

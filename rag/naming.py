@@ -84,7 +84,15 @@ class Naming:
         docs = list(self.documents)
         if len(docs) == 1:
             return docs
-        named = named_guides(" ".join([q.norm, *q.glossary]), self.names)
+        asked = " ".join([q.norm, *q.glossary])
+        named = named_guides(asked, self.names)
+        if len(named) > 1:
+            # 生物医药专项…医疗器械注册证: the words naming one guide (医疗器械) are written in the other
+            # (its group, its targets), while that one's (生物医药) are not written here: the other is meant.
+            words = {d: [w for w in self.names[d].words if w in asked] for d in named}
+            named = [d for d in named if not any(
+                o != d and words[d] and all(w in self.flat[o] for w in words[d])
+                and not all(w in self.flat[d] for w in words[o]) for o in named)] or named
         if not q.project_numbers and not q.from_end:
             # Words of a project title name that project's guide(s) (an alias in a guide's file too).
             # An alias (from one guide's file) does not outweigh a guide named in words.

@@ -144,12 +144,18 @@ def named_guides(norm: str, names: dict[str, GuideNames]) -> list[str]:
             for h in _halves(w):
                 owners.setdefault(h, set()).add(doc)
 
-    def said(doc: str, word: str) -> bool:
-        return word in norm or any(owners[h] == {doc} and h in norm for h in _halves(word))
+    def said(doc: str, word: str) -> str:
+        """Return what the question wrote of the word (itself or a half only this guide has), or ''."""
+        if word in norm:
+            return word
+        return next((h for h in _halves(word) if owners[h] == {doc} and h in norm), "")
 
     score = {}
     for doc, n in names.items():
-        s = len(years & n.years) + (n.batch in batches) + sum(said(doc, w) for w in n.words)
+        # The same words said once count once (医疗器械 of 高端医疗器械 and 医疗器械科技 alike).
+        spans = {x for x in (said(doc, w) for w in n.words) if x}
+        spans = {x for x in spans if not any(x != y and x in y for y in spans)}
+        s = len(years & n.years) + (n.batch in batches) + len(spans)
         if s:
             score[doc] = s
     best = max(score.values(), default=0)

@@ -41,7 +41,7 @@ QUANTITY = re.compile(
 )
 # How people ask for a dimension without writing a unit (多大一块地方 is an area).
 SPOKEN_DIMENSIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?:铺开|划出|覆盖)?多大(?:一?块|一?片)?(?:的)?(?:地方|面积|范围|区域|地盘)|铺开多大|划出多大"
+    (re.compile(r"(?:铺开|划出|覆盖)?多大(?:一?块|一?片)?(?:的)?(?:地方|面积|范围|区域|地盘|地|田)|铺开多大|划出多大"
                 r"|多少(?:地方|面积)|占地|面积(?:最|更)?(?:大|小)"), "area"),
     (re.compile(r"几秒|多少秒|多少毫秒|几分钟|多少分钟|几个小时|多少小时|多长时间|多久|多快|多少时间"), "time"),
     (re.compile(r"多远|多长距离|多少公里|几公里|多宽|多少厘米"), "length"),

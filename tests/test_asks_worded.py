@@ -136,7 +136,7 @@ def test_either_of_two_asked_words_is_no_modifier_of_a_third() -> None:
 @pytest.mark.parametrize("question,named", [
     ("可穿戴监测项目的执行期限是多久？", True), ("项目三实施周期多长", True), ("项目七的执行期是几年", True),
     ("让它写一份研究报告，多长时间出结果？", False), ("执行期内销售收入要多少", False), ("定位收敛要多久？", False),
-    ("多长时间之内要调度完？不是问项目周期哈。", False),
+    ("多长时间之内要调度完？不是问项目周期哈。", False), ("耕地变化监测周期要求多少天？", False),
 ])
 def test_the_period_is_named_by_its_heading_not_by_a_length(question: str, named: bool) -> None:
     from rag.engine import period_named
