@@ -156,8 +156,7 @@ class Coverage:
                  if is_known(t) and attribute_word(t) and not (t in question and t not in asked)]
         # 区县财政 of a project with 区级财政: the guide's term for a spoken word covers it (lexicon).
         # … and 区县财政 of a project with neither: the guide's term (区级) is what another project sets.
-        lacking = [(w, t) for t, w in terms if not _said(t, text)
-                   and not any(t != o and t in o and _said(o, text) for o in ev.terms)
+        lacking = [(w, t) for t, w in terms if not _said(t, text) and not _part_of_said(t, ev, text)
                    and (t in self.vocabulary or any(alt and alt in self.vocabulary for alt in _alternatives(t)))
                    and not any(alt and alt in text for alt in _alternatives(t))]
         # 销售收入或新增产值 of a project that sets neither: either word would do, none is there.
@@ -175,7 +174,7 @@ class Coverage:
         for t, w in terms:
             if t not in text and _said(t, text):
                 continue  # written in a form of its own (区级 as 落地区县…配套): that form is the phrase
-            if any(t != o and t in o and _said(o, text) for o in ev.terms):
+            if _part_of_said(t, ev, text):
                 continue  # 利用 of 有效利用率: a piece of a longer word the project says (利用系数)
             # 区级财政 asked of a project that has 区级 (区级真实环境) and 财政 apart: the word with
             # the next two of the question names an attribute another project sets.
@@ -184,7 +183,7 @@ class Coverage:
                                    (asked[max(0, m.start() - 2) : m.end()], asked[max(0, m.start() - 2) : m.start()])):
                     if len(other) != 2 or not is_known(other) or not attribute_word(other):
                         continue
-                    if any(other in o and o != other and _said(o, text) for o in ev.terms):
+                    if _part_of_said(other, ev, text):
                         continue  # 有效利用率: 利用 is part of 利用率, which the project says (as 利用系数)
                     after = ext.startswith(t)
                     # 区县财政 is asked as the guide's 区级财政 (the lexicon's term for 区县).
@@ -298,6 +297,11 @@ def _said(term: str, text: str) -> bool:
         return False
     # … or with the period written after the amount (年产 as 产能≥500吨/年), within one metric.
     return (len(rest) >= 2 and rest in text) or re.search(re.escape(rest) + r"[^，,；;。]{0,12}" + term[0], text) is not None
+
+
+def _part_of_said(word: str, ev: Evidence, text: str) -> bool:
+    """Return True if the word is a piece of a longer asked word the text says (利用 of 利用率)."""
+    return any(word != o and word in o and _said(o, text) for o in ev.terms)
 
 
 def _alternatives(term: str) -> list[str]:

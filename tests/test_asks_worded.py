@@ -142,3 +142,13 @@ def test_the_period_is_named_by_its_heading_not_by_a_length(question: str, named
     from rag.engine import period_named
 
     assert period_named(normalize(question)) is named
+
+
+def test_a_guides_name_forms_said_once_count_once() -> None:
+    from rag.topics import GuideNames, named_guides
+
+    names = {"bio": GuideNames({2024}, 1, {"生物医药"}),
+             "dev": GuideNames({2025}, 1, {"医疗器械", "高端医疗器械", "医疗器械科技"})}
+    # Year and field name the first; 医疗器械 (one phrase, three name forms) names the second once.
+    assert named_guides(normalize("2024年生物医药专项医疗器械领域的项目分别要求授权多少项发明专利？"), names) == ["bio"]
+    assert named_guides(normalize("2025年高端医疗器械专项的截止时间"), names) == ["dev"]
