@@ -83,6 +83,9 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     cites = []
     ev = ev or Evidence([], [])
     mine = sorted((h for h in hits if h.chunk.role == section), key=lambda h: (h.chunk.doc, h.index))
+    # Notes name the section in the guide's own words (经费支持) when its projects agree on them.
+    headings = {h.chunk.section for h in mine}
+    heading = next(iter(headings)) if len(headings) == 1 and None not in headings else section
     left_out: list[str] = []
     nums: list[str] = []
     by_value = q.values is not None and q.values.role == section
@@ -145,11 +148,11 @@ def rows_answer(question: str, q: Query, hits: list[Hit], texts: dict[str, str],
     if left_out:
         named = "、".join(left_out[:MAX_NAMED]) + (f" 等 {len(left_out)} 个" if len(left_out) > MAX_NAMED else "")
         what = "与所问数字相符的内容" if nums or q.conditions else "所问内容"
-        note = f"{named}的{section}中没有{what}。"
+        note = f"{named}的{heading}中没有{what}。"
     if unmet_values:
-        note = f"没有项目的{section}是{unmet_values}。"
+        note = f"没有项目的{heading}是{unmet_values}。"
     elif q.values and q.values.role == section and left_out:
-        note = f"{'、'.join(left_out[:MAX_NAMED])}的{section}不符合所问。"
+        note = f"{'、'.join(left_out[:MAX_NAMED])}的{heading}不符合所问。"
     return Answer(question, True, answer, cites, rows=table, note=note)
 
 

@@ -318,3 +318,10 @@ def test_a_number_broken_across_lines_is_one_number() -> None:
     assert join_fragments(["9:0", "0 至 17:00"]) == "9:00 至 17:00"
     assert join_fragments(["big data", "platform"]) == "big data platform"
     assert join_fragments(["不超过 3000", "万元"]) == "不超过 3000 万元"
+
+
+def test_a_rows_note_names_the_section_in_the_guides_words(many) -> None:  # type: ignore[no-untyped-def]
+    # Only one project of the biomedicine guide has 区级 funding: the others are named as lacking it
+    # in its own heading (支持强度), not the role's (资助强度).
+    a = many.ask("哪些项目有区级财政资助，分别多少？", doc=BIO)
+    assert a.answered and "支持强度" in a.note and "资助强度" not in a.note
