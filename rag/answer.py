@@ -37,6 +37,8 @@ GLUED = frozenset("要的了吗呢吧啊呀么哦嘛")
 EITHER = frozenset({"或", "或者", "或是", "/"})
 # A figure written in Chinese numerals, with a unit or not (二十, 二十度, 三天): at least two characters,
 # so 一 of 一体 is a word.
+# 多少亿元 of a total written in 万元: the money's magnitude is the amount's, not a word to find.
+MONEY_MAGNITUDE = re.compile(r"[十百千万亿]+元|[零一二两三四五六七八九十百千]+个?[万亿]元?")  # (… 接近一个亿)
 SPOKEN_AMOUNT = re.compile(r"[零一二两三四五六七八九十百千万亿]{2,}|[零一二两三四五六七八九十百千]+[度天秒米人名年月个]"
                            # … and a measure asked in a unit (几秒钟, 多少公里): the unit's dimension judges it.
                            r"|(?:几|多少)(?:秒钟|分钟|小时|个月|公里|毫秒|秒|天|米|度)")
@@ -144,7 +146,7 @@ def evidence_for(q: Query, retriever: Retriever, aliases: Collection[str] = (),
             # The segmenter glued a particle to a word (车要 of 示范车要弄): the word is the ask.
             t = t[1] if t[0] in GLUED else t[0]
             unknown = retriever.idf(t) >= retriever.max_idf
-        if t in MAGNITUDES or SPOKEN_AMOUNT.fullmatch(t):
+        if t in MAGNITUDES or SPOKEN_AMOUNT.fullmatch(t) or MONEY_MAGNITUDE.fullmatch(t):
             # 0.54个亿: the magnitude belongs to the amount (rag/units.py compares amounts); 二十度
             # (二十度的坡够不够) is a figure the asker proposes, compared, not looked up as a word.
             continue
@@ -302,7 +304,7 @@ def _one_stands_out(chunk: Chunk, ev: Evidence) -> bool:
 # A when-question about the start of something (从哪天开始, 什么时候起, when does … open).
 STARTS = re.compile(r"开始|起始|开放|\bstarts?\b|\bopens?\b|\bbegins?\b")
 # Words that each ask something (多少, 几, 什么, 是否 …): two of them are two asks in one question.
-ASKS = re.compile(r"多少|几(?!乎)|什么|哪些|是否|要不要|有没有|how many|how much|what")
+ASKS = re.compile(r"多少|几(?!乎)|多久|什么|哪些|是否|要不要|有没有|how many|how much|what")
 # How much of the other ask's words a clause must hold to be added to the answer: a quarter, as a
 # spoken second ask (寄到什么地方) shares one word (寄送) with its clause.
 SECOND_ASK_COVERAGE = 0.25
@@ -361,7 +363,7 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
                     start, end = lo, hi
         start, end = _with_asked_kinds(q, doc_text, groups, start, end, max_chars)
     if len(ASKS.findall(q.norm)) > 1:
-        start, end = _with_second_ask(clauses, doc_text, ev, start, end, max_chars)
+        start, end = with_second_ask(clauses, doc_text, ev, start, end, max_chars)
     if PHONE_ASK.search(q.norm) and PHONE.search(best.text):
         # 有问题打哪个电话: the phone numbers listed one after another (业务咨询…；行业咨询…) all answer.
         i = clauses.index(best)
@@ -375,7 +377,7 @@ def best_span(chunk: Chunk, doc_text: str, q: Query, ev: Evidence, clause_sims: 
     return start, end, ev.coverage(doc_text[start:end])
 
 
-def _with_second_ask(clauses: list[Clause], doc_text: str, ev: Evidence, start: int, end: int,
+def with_second_ask(clauses: list[Clause], doc_text: str, ev: Evidence, start: int, end: int,
                      max_chars: int) -> tuple[int, int]:
     """Widen the span to the clause that answers a question's other ask (要申请多少项专利？博士要培养
     几名？ over 申请发明专利≥15 项；…；培养博士研究生 3 名), when both fit in one answer."""

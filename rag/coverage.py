@@ -32,7 +32,7 @@ from rag.units import (
 # Words that measure or relate to any target, so they name no attribute of their own: 规模 in
 # 什么规模, 达到 in 达到多少. Family-wide: how any guide's targets are asked about.
 GENERIC_ASK = frozenset(
-    "规模 体量 数量 数目 人数 个数 总数 时间 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 以内 以上 以下 之内 "
+    "规模 体量 数量 数目 人数 个数 总数 部分 硬性 刚性 时间 水平 能力 程度 情况 指标 要求 标准化 多少 大小 范围 目标 数值 具体 以内 以上 以下 之内 "
     # When and how often (上了货架以后, 多久更新一次) place or repeat the ask; they measure nothing.
     "以后 之后 以前 之前 时候 一次 每次 一下 结果 出结果 "
     "达到 控制 覆盖 处理 支持 实现 构建 建设 提供 具备 完成 形成 开展 开发 研发 建立 搭建 需要 考核 规定 "
@@ -72,12 +72,14 @@ MODAL = re.compile(r"^(?:不|没|能否|可否|是否|能不|可不|要不|需�
 # no such count, and its ≥3 类 answers nothing. Words of one row count the same things; 个 项 种 类 次
 # count anything, 天 is a period (the dimension check judges it). Family-wide.
 # Some count the same things: a patent is 一件 or 一项, a vehicle 一台 or 一辆.
-MEASURES = ("件项", "台辆", "辆台", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位", "期", "户")
+MEASURES = ("件项", "台辆", "辆台", "条", "张", "套", "批", "座", "款", "份", "笔", "例", "家", "核", "颗", "人名位", "期", "户", "把")
 ASKED_MEASURE = re.compile(r"(?<!第)(?:几|多少)([\u4e00-\u9fff])")
 # A count written without a measure word (指令数据≥100 万): it may be the count asked in 条.
 _BARE_COUNT = re.compile(r"\d(?:千万|百万|[千万亿])?(?=$|[，,；;。、)）])")
 # "Which district" (放在哪个区县, 指定的是哪个区): a name is asked, which only a named place answers.
 WHICH_PLACE = re.compile(r"哪(?:个|些|一个)(?:区县|区|县)|哪(?:里|儿)落地|落(?:地|在)哪")
+# A named district and its matching funds in one clause (两江新区那边会给多少配套资金).
+DISTRICT_FUNDS = re.compile(r"([\u4e00-\u9fff]{1,4}[区县])(?![级域内外])[^,，。?？;；]{0,10}配套")
 # Words ending in 区/县 that say a kind of place, not a named one (市区, 示范区, 各区县; not 璧山县).
 _KIND_OF_PLACE = frozenset("市区 城区 园区 范区 景区 社区 辖区 山区 地区 片区 各区 本区 全区 郊区 街区 校区 厂区 库区 营区 专区 "
                            "该区 区县 市县 各县 本县 全县 该县 郊县".split())
@@ -139,6 +141,10 @@ class Coverage:
         if WHICH_PLACE.search(question) and not names_place(strip_spaces(normalize(span))):
             # 放在哪个区县 answered by 以市区（县）联动方式实施: the guide names no district there.
             return Gap(project, section, "具体的区县")
+        place = DISTRICT_FUNDS.search(question)
+        if place and names_place(place.group(1)) and "区级" not in text and not SAME_ATTRIBUTE_SPREAD["区级"].search(text):
+            # 两江新区那边会给多少配套资金 of a project only the city funds: a district's share is asked.
+            return Gap(project, section, "区县配套资金")
         if not TARGET_ASK.search(question) and not (TARGET_REQUIREMENT.search(question) and role_of(section) == TARGETS):
             return None
         measure = counted_in(blank_spoken_measures(question))
@@ -156,7 +162,9 @@ class Coverage:
                  if is_known(t) and attribute_word(t) and not (t in question and t not in asked)]
         # 区县财政 of a project with 区级财政: the guide's term for a spoken word covers it (lexicon).
         # … and 区县财政 of a project with neither: the guide's term (区级) is what another project sets.
+        # (中试线 of a project that writes 中试生产线 is a short form of its own term, not a lack.)
         lacking = [(w, t) for t, w in terms if not _said(t, text) and not _part_of_said(t, ev, text)
+                   and not abbreviates(t, text)
                    and (t in self.vocabulary or any(alt and alt in self.vocabulary for alt in _alternatives(t)))
                    and not any(alt and alt in text for alt in _alternatives(t))]
         # 销售收入或新增产值 of a project that sets neither: either word would do, none is there.
@@ -255,11 +263,43 @@ def unsaid_attribute(question: str, ev: Evidence, span: str, is_known: Callable[
     return max(unsaid)[1] if unsaid and max(unsaid)[0] > held else None
 
 
-def unheld_attribute(question: str, ev: Evidence, span: str) -> str | None:
+# The last characters of the family's metric names: a rate, degree, amount, count, ratio, value,
+# property, diameter, area, pressure, speed, weight, consumption, efficiency, time.
+METRIC_ENDINGS = frozenset("率度量数比值性径积压速重耗效间")
+
+
+SEVERAL_ASKED = re.compile(r"各是|各为|各要|各多少|分别")
+
+
+def asked_head(question: str, ev: Evidence) -> str | None:
+    """Return the attribute word a value question asks of: the one written last before its first ask.
+
+    电芯快充倍率要求达到几C → 倍率; 充电时间要求控制在几分钟 → 充电时间 (the longest word ending last).
+    """
+    m = TARGET_ASK.search(question)
+    if m is None or SEVERAL_ASKED.search(question):
+        return None  # (计算能力、CPU核数和GPU卡数各是多少 asks a list; the span is the list's clause)
+    # (A gloss in brackets, 横向（水平方向）, restates the word before it.)
+    before = re.sub(r"[（(][^（()）]*[）)]", " ", question[: m.start()])
+    ends = [(before.rfind(t) + len(t), len(t), t) for t in ev.terms
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and attribute_word(t) and not _SPOKEN_NUMBER.fullmatch(t)
+            and not MODAL.match(t) and t in before]
+    if not ends:
+        return None
+    head = max(ends)[2]
+    # Only a metric's name (倍率, 充电时间, 料肉比) is asked of; a verb before the ask (限定在多少秒,
+    # 撑住多少人) or a frame (同一时间) names nothing the span must hold.
+    return head if head[-1] in METRIC_ENDINGS and head[0] not in "同一每" else None
+
+
+def unheld_attribute(question: str, ev: Evidence, span: str,
+                     is_known: Callable[[str], bool] | None = None) -> str | None:
     """Return the heaviest attribute word of a value question when the span holds none of them.
 
     参数量要达到多少亿 answered by 销售收入≥5 亿: only the magnitude matched; no word naming what is
-    measured is in the span, so it answers something else.
+    measured is in the span, so it answers something else. With `is_known` (does any loaded guide
+    use a word), also the word the value is asked of when no guide uses it and the span does not
+    hold it: 电芯快充倍率要求达到几C answered by 电芯能量密度≥400 Wh/kg shares only 电芯.
     """
     if not VALUE_ASK.search(question):
         return None
@@ -272,9 +312,12 @@ def unheld_attribute(question: str, ev: Evidence, span: str) -> str | None:
              if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and attribute_word(t) and not _SPOKEN_NUMBER.fullmatch(t)]
     # Any word of the question in the span (帧 of 检测帧数) may be the metric, named shortly.
     held = any(Evidence([t], [1.0]).coverage(flat) > 0 for t in ev.terms if re.fullmatch(r"[\u4e00-\u9fff]+", t))
-    if not named or held:
-        return None
-    return max(named)[1]
+    if named and not held:
+        return max(named)[1]
+    head = asked_head(question, ev) if is_known is not None else None
+    if head is not None and is_known is not None and not is_known(head) and head not in flat and not abbreviates(head, flat):
+        return head
+    return None
 
 
 def _said(term: str, text: str) -> bool:

@@ -12,6 +12,7 @@ import numpy as np
 from rag import index as idx
 from rag.across import answer_across
 from rag.answer import (
+    ASKS,
     DEFAULT_SECTION,
     Evidence,
     best_span,
@@ -19,6 +20,7 @@ from rag.answer import (
     evidence_for,
     function_word,
     suggestions,
+    with_second_ask,
 )
 from rag.budget import budget, tick
 from rag.cache import LRU
@@ -30,7 +32,7 @@ from rag.lexicon import GENERAL_NOUNS, GENERAL_WORDS, OFF_GUIDE
 from rag.naming import Naming
 from rag.normalize import normalize
 from rag.parse import Document
-from rag.query import WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
+from rag.query import ALREADY_SEEN, EXCEPT, WEAK_SECTION_WORDS, Query, merge_followup, understand, vocabulary
 from rag.rank import answer_rank, direction
 from rag.retrieve import Hit, Retriever, Timings
 from rag.roles import GENERAL, PERIOD, PROBLEM, ROLE_HEADINGS, TARGETS
@@ -76,6 +78,9 @@ GENERAL_WORD_WEIGHT = 3.0
 
 # A word of two or more Chinese characters.
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+# What is left before a description once the guide's name is taken out (…专项里, 那批指南中的).
+_DESCRIPTION_LEAD = re.compile(r"^[\s,，里中的那这批]+")
+_ASKING = re.compile(r"能不能|能否|可不可以|是否|是不是|有没有|要不要|多少|几|什么|怎么|如何|吗|\?")
 # Limits per applicant (同时申报两个项目, 限报几项): the general part's, even when projects are named.
 LIMITS = re.compile(r"同时(?:申报|申请|报)|兼报|限报|限项")
 # A count or amount asked (几家, 多少).
@@ -261,10 +266,28 @@ class Engine:
     def _understand(self, text: str) -> Query:
         return understand(text, self.topics, self.segment, self._aliases, self._glossary)
 
+    def _description(self, norm: str) -> tuple[str, str]:
+        """Return (what describes a project, what is asked) of a question; ('', norm) without one.
+
+        The words naming a guide are no description: 新能源汽车专项里做废旧电池回收的那个项目 describes
+        做废旧电池回收, and 新能源汽车专项那个让车路云联动的项目 the clause after 那个.
+        """
+        desc, asked = split_description(norm)
+        for _ in range(2):
+            if not desc:
+                break
+            core = _DESCRIPTION_LEAD.sub("", without_guide_names(desc, self.names, self._titles, self._tok))
+            if _ASKING.search(core):
+                break  # 能不能牵头报那个…的: what precedes 那个 asks; it describes nothing
+            if len(core) >= 2:
+                return core, asked
+            desc, asked = split_description(asked)
+        return "", norm
+
     def _described(self, q: Query, scope: list[str]) -> tuple[str, int] | None:
         """Return the project a question describes by what it does, if it leads the others by the margin."""
         sem = self.semantic
-        desc = split_description(q.norm)[0]
+        desc = self._description(q.norm)[0]
         if sem is None or not desc or not self.retriever.dense_ready:
             return None
         found = sem.resolve(sem.encode(desc), [(d, n) for d in scope for n in self.project_labels[d]])
@@ -389,7 +412,7 @@ class Engine:
                                                       naming),
                         glossary=[g for g in q.glossary if g not in naming and not any(
                             g in self._title_words[k] for k in keys)] if q.english else q.glossary)
-        described, asked = split_description(q.norm)
+        described, asked = self._description(q.norm)
         if keys and described and not q.cross:
             # 帮养老院看护老人的那个项目，发明专利要几项: the description chose the project;
             # only what follows it is asked of the project's text.
@@ -627,6 +650,10 @@ class Engine:
             # The asked dimension or amount sits in another metric of the project (see coverage).
             chunk, start, end = moved
             best = next(h for h in hits if h.chunk is chunk)
+            if len(ASKS.findall(q.norm)) > 1:
+                # 能检测几种病原体？检测时间要多久: the metric moved to answers one ask, its neighbour the other.
+                start, end = with_second_ask(list(chunk.clauses), self.texts[chunk.doc], ev, start, end,
+                                             s.answer_max_chars)
         hits.remove(best)
         hits.insert(0, best)
         structured = moved is not None or bool(keys) and (
@@ -659,7 +686,7 @@ class Engine:
             if gap is not None:
                 # A near miss: the project sets no such target; its nearest other one would mislead.
                 return Answer(question, False, "", [], suggestions(hits, s.suggestions), note=gap.note)
-            unheld = (unheld_attribute(q.norm, ev, self.texts[chunk.doc][start:end])
+            unheld = (unheld_attribute(q.norm, ev, self.texts[chunk.doc][start:end], lambda t: r.idf(t) < r.max_idf)
                       if chunk.role == TARGETS and not q.english else None)
             if unheld is not None:
                 # The value asked of a metric the span does not name: one named in other words may
@@ -716,7 +743,8 @@ class Engine:
         mine = [k for k in keys if k[0] == doc]
         if len(mine) > 1:
             return None
-        if not mine and not split_description(q.norm)[0]:
+        described, asked = self._description(q.norm)
+        if not mine and not described:
             # Named by nothing and described by nothing: on the eval sets such a question is a
             # general or unanswerable one, and a project's text would answer it wrongly.
             return None
@@ -724,11 +752,18 @@ class Engine:
         if project is None:
             return None
         names = {w for n in self.names.values() for w in n.words} if len(self.documents) > 1 else set()
-        pick = sem.best_metric(project, asked_part(q, names), ev, q.wants_number)
+        ask = asked_part(q, names, asked)
+        pick = sem.best_metric(project, ask, ev, q.wants_number)
         timings.add("dense", t)
         if pick is None:
             return None
         chunk = self.chunks[pick.chunk]
+        picked = self.texts[chunk.doc][pick.start : pick.end]
+        aside = " ".join(m.group(0) for pat in (EXCEPT, ALREADY_SEEN) for m in pat.finditer(q.norm))
+        if any(len(w) >= 2 and CJK_WORD.fullmatch(w) and w not in ask and w in picked and not function_word(w)
+               for w in self._tok.segment(aside)):
+            # 除了培养博士以外，要几个硕士: the metric nearest in meaning is the one set aside.
+            return None
         r = self.retriever
         gap = self.coverage.gap(chunk.doc, chunk.project or "", chunk.section or "", ev,
                                 lambda w: r.idf(w) < r.max_idf, q.norm, q.english,

@@ -191,12 +191,15 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "same project leader": "同一项目负责人", "one project leader": "同一项目负责人", "project leader": "项目负责人",
     "principal investigator": "项目负责人", "age limit": "年龄", "hotline": "电话",
     # Spoken Chinese for the guide's terms: the same mechanism, a different source language.
-    "一家单位": "同一单位", "一个单位": "同一单位", "市里": "市级", "区里": "区级", "营收": "收入", "区县": "区级", "品质": "质量",
+    "自己掏": "自筹", "自掏腰包": "自筹", "自己出钱": "自筹", "自己出的钱": "自筹", "一家单位": "同一单位", "一个单位": "同一单位", "市里": "市级", "区里": "区级", "营收": "收入", "区县": "区级", "品质": "质量",
     # An error is written as 误差, 偏差 or a precision; an estimate as 预测 (产量预测误差).
     "偏差": "偏差|误差|精度", "误差": "误差|偏差|精度", "估算": "估算|预测|预估", "预估": "预估|预测|估算",
     # Taiwan's 影像 and 民众 are also mainland guides' own words (遥感影像, 服务民众): either counts.
     "影像": "影像|图像", "民众": "民众|群众",
     "准不准": "准确率|精度|误差", "测得准": "准确率|精度|误差", "准确度": "准确度|准确率|精度",
+    # Engineering words the family writes one way and applicants say another (噪音 of a 噪声 limit,
+    # 常温 of a 室温 figure, 故障率 of a 失效率 target, 路边 of 路侧 units, 变形 of a 翘曲 bound).
+    "噪音": "噪音|噪声", "常温": "常温|室温", "故障率": "故障率|失效率", "路边": "路边|路侧", "变形": "变形|翘曲",
     # Sales are a 销售额 in some guides and a 销售收入 in others; 同一个 is the guides' 同一.
     "销售额": "销售额|销售收入", "同一个": "同一",
     # Universities and institutes joining an enterprise is what guides call 产学研 (合作 / 联合).
@@ -226,6 +229,8 @@ SPOKEN_REWRITES: dict[str, str] = {
     "undertaking unit": "承担单位", "undertaking organization": "承担单位", "lead unit": "承担单位",
     "undertaking company": "承担单位", "undertaking enterprise": "承担单位", "lead company": "承担单位",
     "lead enterprise": "承担单位",
+    # "Who may lead the project": to lead an application is the guides' 牵头 (not a title's 引导).
+    "lead": "牵头", "leads": "牵头",
     "一起配合": "联动", "一起推进": "联动", "一起搞": "联动", "配合推进": "联动", "显卡": "gpu 算力卡",
     "块钱": "元", "虚拟人": "数字人", "回过来": "响应", "回得过来": "响应", "盯着": "监测", "盯住": "监测", "提示词": "prompt", "嘴型": "唇形", "口型": "唇形", "智慧驾驶": "智能驾驶",
     "同时连线": "并发 接入", "同时在线": "并发 在线", "同时接入": "并发 接入", "线上": "在线",
@@ -255,7 +260,7 @@ GENERAL_WORDS = (
     "在哪里报", "一共发布", "共发布", "资助总额", "中期评估", "里程碑", "推荐单位", "审核推荐", "总体要求",
     "同一个单位", "一个单位", "能报几", "报几个", "限项", "申请窗口", "申报窗口", "技术支持", "哪个系统",
     "什么系统", "线上申请", "网上申请", "在线申请", "一共给多少", "一共多少钱", "总共给多少", "总共多少钱",
-    "一共有多少钱", "总共有多少钱", "同时申报", "同时报", "同时申请", "兼报",
+    "一共有多少钱", "总共有多少钱", "同时申报", "同时报", "同时申请", "兼报", "一共拿出", "总共拿出", "职称", "学历",
     "total funding", "total municipal funding", "total budget", "projects does this call", "projects are published",
     "projects in this call", "this batch publish",
     "deadline", "how to apply", "apply online", "online system", "application system", "submit online", "contact", "phone", "telephone", "hotline", "paper", "hard cop",
@@ -270,7 +275,7 @@ OFF_GUIDE = frozenset(
 )
 # … and what a general part says in these very words when it says it at all (负责人年龄原则上不超过 55
 # 周岁): a general ask for one that the guide never writes is not answered by the limits beside it.
-GENERAL_NOUNS = frozenset("年龄 周岁 邮箱 地址 网址".split())
+GENERAL_NOUNS = frozenset("年龄 周岁 邮箱 地址 网址 职称 学历".split())
 
 # Words that carry no content in a question; they must not count as evidence.
 STOPWORDS = frozenset(
@@ -298,7 +303,7 @@ STOPWORDS = frozenset(
     # Plans, targets and bounds (计划, 目标, 下限为何, 恰好为) frame the ask; 第 and measure words
     # (几件, 多少台) are left over from numbers and positions.
     "好 做出 才 好多 交差 交得到差 要得 要得不 算数 才算数 过关 才过关 第一批 一批 第一 的话 进来 列 列出 列一下 罗列 没有 出现 一律 均 均为 都是 采 哦 嘛 啦 哈 嗯 噢 喔 达标 才算 算 出来 起来 下来 最后 最终 "
-    "就 而言 须 必须 务必 计划 打算 准备 目标 下限 上限 为何 何 恰好 正好 刚好 定为 写 写的 类型 种类 类别 哪类 哪种 第 "
+    "那边 这边 那头 拿出 拿出来 掏出 接近 差不多 比如 例如 譬如 看到 看见 找到 就 而言 须 必须 务必 非得 非要 一定要 得要 就能 计划 打算 准备 目标 下限 上限 为何 何 恰好 正好 刚好 定为 写 写的 类型 种类 类别 哪类 哪种 第 "
     "件 台 辆 条 张 位 名 次 套 批 种 类 座 款 份 笔 例 "
     # Modifiers a table of every project answers as well as any: 这批项目的周期, 最长做几年.
     "这批 本批 该批 这一批 最长 最短 最多 最少 最高 最低 最大 最小 采用 采取 属于 特别 特殊 各自 可以 能够 "

@@ -84,7 +84,8 @@ class Naming:
         docs = list(self.documents)
         if len(docs) == 1:
             return docs
-        asked = " ".join([q.norm, *q.glossary])
+        # (我们想申报集成电路第二批的某项目……请问年龄有限制吗: the story names the guide asked.)
+        asked = " ".join([q.norm, q.context, *q.glossary])
         named = named_guides(asked, self.names)
         if len(named) > 1:
             # 生物医药专项…医疗器械注册证: the words naming one guide (医疗器械) are written in the other

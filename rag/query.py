@@ -47,7 +47,9 @@ FROM_END_PATTERNS = [
     (re.compile(r"\b(?:the\s+)?(?:second|2nd)[- ](?:to[- ])?last\s+project\b"), 2),
 ]
 # Words that say "a number, please": the answer should be the clause that holds it.
-NUMBER_WORDS = ("几", "多少", "好多", "多大", "多高", "多快", "多长", "数量", "how many", "how much", "number of", "what is the")
+NUMBER_WORDS = ("几", "多少", "好多", "多大", "多高", "多快", "多长", "数量",
+                # 压到多小, 做到多亮, 控得多准: a degree asked in spoken form is a value too.
+                "多小", "多低", "多亮", "多准", "多远", "多重", "多轻", "多薄", "多宽", "多短", "多深", "how many", "how much", "number of", "what is the")
 # Synonyms that also occur in ordinary questions about metrics; they only count when no
 # stronger section word is present ("项目四出资要求": 出资 wins over 要求).
 WEAK_SECTION_WORDS = {
@@ -152,6 +154,8 @@ class Query:
     descriptor: str = ""
     after_descriptor: str = ""
     glossary: list[str] = field(default_factory=list)  # Chinese terms for English words
+    # The asker's story before the question (rag/query.focus): not asked, but the guide it names is meant.
+    context: str = ""
     wants_number: bool = False
     wants_time: bool = False  # asks for a date or time: 什么时候截止, by when (rag/dates.py)
     english: bool = False
@@ -192,6 +196,8 @@ ASK_OPENER = re.compile(r"请问|想知道|想问|想了解|想咨询|请教|麻
 STORY_OPENER = re.compile(r"^(?:我们|我是|我司|我单位|本单位|本公司|我们公司|我们团队|我们单位|我在|我们在)")
 
 
+# 日增重和瘦肉率我都看到了: what the asker has already found is set aside too.
+ALREADY_SEEN = re.compile(r"[^,。?!;]{1,30}?(?:都|也|已经)?(?:看到|找到|查到|看过)了")
 # 除了X以外 / 除了X之外, / 除了X, (normalised punctuation): X is set aside, not asked.
 EXCEPT = re.compile(r"除了?[^,。?!;]{1,24}?(?:以外|之外)|除了[^,。?!;]{1,24}(?=,)")
 
@@ -244,7 +250,7 @@ def understand(question: str, topics: Iterable[str] = (),
     rest = _projects(q, rest)
     rest = _topics(q, rest, topics, segment)
     # 除了培养博士以外，要几个硕士: what is set aside is known to the asker; the rest is asked.
-    rest = EXCEPT.sub(" ", rest)
+    rest = ALREADY_SEEN.sub(" ", EXCEPT.sub(" ", rest))
     if not q.project_numbers and (d := DESCRIBED.match(rest)) and DESCRIBED.sub("", rest, count=1).strip(" ,?"):
         q.descriptor, q.after_descriptor = d.group(0), rest[d.end():]
     if compared and not q.has_project:
@@ -273,6 +279,7 @@ def _with_context(question: str, body: str, context: str, topics: Iterable[str],
     """Understand the asking part; take the project from the context when the ask names none."""
     q = understand(body, topics, segment, aliases, glossary)
     q.raw = question
+    q.context = context
     general = any(w in body for w in GENERAL_WORDS)
     if not q.has_project and not general:  # 项目四：出资要求？ — the project is named before the question
         c = understand(context, topics, segment, aliases, glossary)

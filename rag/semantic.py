@@ -20,11 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import Evidence, metric_groups
-from rag.coverage import ASKED_MEASURE, MEASURES, TARGET_ASK
+from rag.coverage import ASKED_MEASURE, MEASURES, TARGET_ASK, TARGET_REQUIREMENT
 from rag.normalize import normalize
-from rag.query import PROJECT_PATTERNS, Query
+from rag.query import ALREADY_SEEN, EXCEPT, PROJECT_PATTERNS, Query
 from rag.roles import PROBLEM
 from rag.types import Chunk
+from rag.units import asked_dimensions, dimensions
 
 # 帮养老院看护老人…的那个项目，要服务多少家: the part before 那个项目 describes the project; the
 # part after it is what is asked. 养老机器人那个语音交互: a short name before a bare 那个 does too
@@ -34,7 +35,9 @@ from rag.types import Chunk
 DESCRIBED = (re.compile(r"^(.{2,}?)的?(?:那|这)一?个(?:项目|课题)\s*[,，:：]?\s*"),
              re.compile(r"^(.{2,40}?的)(?:那|这)一?个([^,，。;；:：?？!！\s]{1,10}?)(?:项目|课题|专项)?\s*[,，:：]\s*"),
              re.compile(r"^(?:那|这)一?个([^,，。;；:：?？!！]{2,30}?)(?:项目|课题|专项)?\s*[,，:：]\s*"),
-             re.compile(r"^([^,，。;；:：?？!！\s]{2,12}?)的?那个\s*"))
+             re.compile(r"^([^,，。;；:：?？!！\s]{2,12}?)的?那个\s*"),
+             # 做800伏电驱的项目，… / 研发不用液态电解液的那种电池的项目，…: no 那个, the clause ends in 的项目.
+             re.compile(r"^(.{4,40}?)的(?:项目|课题)\s*[,，:：]\s*"))
 # "… for the hydrogen fuel-cell drone project?": an English question names a project by its
 # English description, between a preposition + the and a word for a project. Family-wide English.
 EN_DESCRIBED = re.compile(
@@ -47,10 +50,13 @@ EN_DESCRIBED = re.compile(
 # A count's measure words (rag/coverage.py), and 天: 几天 is answered by the group in days.
 _MEASURES = (*MEASURES, "天")
 _DIGIT = re.compile(r"\d")
+# 噪音得压到多小, 做到多亮, 控得多准: a degree asked in spoken form (多 + an adjective of measure)
+# asks a metric's value as 多少 does.
+SPOKEN_DEGREE = r"多[小低亮准远宽窄薄厚重轻深浅短强稳细密]"
 # What a metric group can answer: a value or amount (多少, 几, 多久), or whether something is required,
 # allowed or what follows (是不是, 能不能, 会怎样). "Which one" (用哪家的引擎, 放在哪个区) asks for a name
 # the targets do not hold: no answer by meaning.
-ASKS_VALUE = re.compile(TARGET_ASK.pattern + r"|能不能|能否|可不可以|可否|行不行|会怎样|会咋样|怎么办|什么后果"
+ASKS_VALUE = re.compile(TARGET_ASK.pattern + "|" + TARGET_REQUIREMENT.pattern + "|" + SPOKEN_DEGREE + r"|能不能|能否|可不可以|可否|行不行|会怎样|会咋样|怎么办|什么后果"
                         r"|\b(?:what|which|how)\b.*\b(?:target|required|requirement|reach|achieve|rate|accuracy|"
                         r"speed|time|power|capacity|ratio|number|count|size|scale|level)s?\b", re.IGNORECASE)
 
@@ -109,12 +115,20 @@ def project_text(title: str, problem: str) -> str:
     return f"{title}：{problem}"
 
 
-def asked_part(q: Query, names: Iterable[str] = ()) -> str:
+def asked_part(q: Query, names: Iterable[str] = (), asked: str | None = None) -> str:
     """Return the part of a question that asks, without the project it names or describes.
 
     `names` are words that name a guide (its title words, 2025, 二批): they ask nothing either.
+    `asked` is what follows the description when the caller has split it already.
     """
-    text = split_description(q.norm)[1]
+    text = split_description(q.norm)[1] if asked is None else asked
+    text = ALREADY_SEEN.sub(" ", EXCEPT.sub(" ", text))  # 除了培养博士以外…要几个硕士: 博士 is not asked
+    # 料肉比要求达到多少？日增重和瘦肉率我都看到了: sentences that ask nothing are the asker's
+    # remarks; the metrics they name are not asked.
+    sentences = [p for p in re.split(r"(?<=[?？!！。;；])", text) if p.strip()]
+    asking = [p for p in sentences if ASKS_VALUE.search(p)]
+    if asking and len(asking) < len(sentences):
+        text = "".join(asking)
     for pat in PROJECT_PATTERNS:
         text = pat.sub(" ", text)
     for w in sorted({*q.topic_words, *names}, key=len, reverse=True):
@@ -198,7 +212,11 @@ class Semantic:
         # … counted in the unit asked: 多少辆巡检车 is not answered by 巡检装备≥3 类, and 几天 by the
         # group in days when it is close enough (z), however many words other groups share.
         counts = re.compile(rf"\d\s*(?:[十百千万亿]\s*)?[{unit}]") if unit else None
-        allowed = [k for k, j in enumerate(rows) if counts is None or counts.search(self._text(j))]
+        # … and one asked in a unit (充电要几分钟) by a group measured in its dimension, never a
+        # percentage of another metric.
+        dims = asked_dimensions(ask, spoken=False)
+        allowed = [k for k, j in enumerate(rows) if (counts is None or counts.search(self._text(j)))
+                   and (not dims or dimensions(normalize(self._text(j))) & dims)]
         if not allowed:
             return None
         top = max(allowed, key=lambda k: score[k])

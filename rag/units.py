@@ -18,6 +18,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "毫秒": ("time", 1e-3), "ms": ("time", 1e-3), "秒钟": ("time", 1.0), "秒": ("time", 1.0), "s": ("time", 1.0),
     "分钟": ("time", 60.0), "min": ("time", 60.0), "小时": ("time", 3600.0), "h": ("time", 3600.0),
     "天": ("time", 86400.0),
+    "纳米": ("length", 1e-9), "nm": ("length", 1e-9), "微米": ("length", 1e-6), "μm": ("length", 1e-6),
     "毫米": ("length", 1e-3), "mm": ("length", 1e-3), "厘米": ("length", 1e-2), "cm": ("length", 1e-2),
     "公里": ("length", 1e3), "千米": ("length", 1e3), "km": ("length", 1e3), "米": ("length", 1.0), "m": ("length", 1.0),
     "kb": ("data", 1e-9), "mb": ("data", 1e-6), "gb": ("data", 1e-3), "tb": ("data", 1.0), "pb": ("data", 1e3),

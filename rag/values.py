@@ -32,6 +32,10 @@ NEGATION = re.compile(r"(?<!是)不是|并非|不属于|不采用|不采取|不�
 _PARTS = re.compile(r"[,;。?!，；？！]")
 # Asking which rows hold a value, rather than what the rows are.
 _WHICH = re.compile(r"哪|有没有|有无|是否有|\bwhich\b|\bany\b")
+# … unless each project's value is asked as well (分别采用什么组织方式，哪些是揭榜挂帅): every row
+# answers both, the wanted value among them.
+_EACH = re.compile(r"(?:分别|各自|各是|每个项目|每一个项目)[^,;。?!，；？！]{0,8}(?:什么|啥|哪种|哪一种|怎么|怎样|如何)"
+                   r"|\brespectively\b|\beach project\b")
 
 
 @dataclass(frozen=True)
@@ -76,5 +80,5 @@ def value_filter(norm: str) -> ValueFilter:
                 (excluded if neg is not None and neg.start() < at else wanted).append(value)
         if wanted or excluded:
             return ValueFilter(role, tuple(dict.fromkeys(wanted)), tuple(dict.fromkeys(excluded)), tuple(named),
-                               _WHICH.search(norm) is not None)
+                               _WHICH.search(norm) is not None and _EACH.search(norm) is None)
     return ValueFilter()

@@ -325,3 +325,9 @@ def test_a_rows_note_names_the_section_in_the_guides_words(many) -> None:  # typ
     # in its own heading (支持强度), not the role's (资助强度).
     a = many.ask("哪些项目有区级财政资助，分别多少？", doc=BIO)
     assert a.answered and "支持强度" in a.note and "资助强度" not in a.note
+
+
+def test_the_guide_named_in_a_story_is_asked(many) -> None:  # type: ignore[no-untyped-def]
+    # The ask (项目负责人年龄) names no guide; the story before it does.
+    a = many.ask("我们是一家药企，准备申报生物医药专项的项目，请问项目负责人年龄有什么限制？")
+    assert a.answered and not a.rows and a.citations[0].doc == BIO and "周岁" in a.answer

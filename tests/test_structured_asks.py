@@ -104,7 +104,7 @@ def test_a_value_filter_admits_a_section_by_its_words() -> None:
 @pytest.mark.parametrize(("q", "op", "amount", "dim"), [
     ("哪些项目承担单位出资达到1亿元", ">=", 1e8, "money"), ("市级资助上限正好是一千万元的项目", "==", 1e7, "money"),
     ("自筹恰好为5千万的项目", "==", 5e7, ""), ("哪些项目资助不超过500万元", "<=", 5e6, "money"),
-    ("隔膜厚度不超过20微米", "<=", 20, ""),  # 微米 is no unit of the table: the number as written
+    ("隔膜厚度不超过20微米", "<=", 2e-5, "length"),  # 微米 is a length (μm): in metres
 ])
 def test_conditions_with_magnitudes_and_units(q: str, op: str, amount: float, dim: str) -> None:
     (c,), _ = conditions(normalize(q))
