@@ -175,6 +175,7 @@ class Coverage:
                 lacking.append((w, "或".join(alts)))
         held = strip_spaces(normalize(span))
         lacking = [(w, t) for w, t in lacking if "或" in t or not _modifier(t, w, asked, ev, held, self.vocabulary)]
+        lacking = [(w, t) for w, t in lacking if not _scene(t, question, held)]
         if english and len(lacking) < len(terms):
             # An English question is translated word by word (revenue or economic benefit): one
             # rendering the project lacks is not the ask, all of them are.
@@ -226,6 +227,29 @@ def _modifier(term: str, weight: float, asked: str, ev: Evidence, span: str, voc
     if any(term + t in vocabulary for t, _ in after):
         return False
     return sum(w for _, w in after) >= weight
+
+
+def _scene(term: str, asked: str, span: str) -> bool:
+    """Return True if a word only sets the scene of a bare measure that the span gives.
+
+    果农拿手机拍张照片，要几秒钟出结果: the asking clause names no attribute, only a time, and the
+    span's metric is a time; 手机 in the clause before says when it is measured, not what.
+    """
+    parts = [p for p in re.split(r"[,，;；]", asked) if p.strip()]
+    asking = [p for p in parts if TARGET_ASK.search(p)]
+    return bool(asking) and not any(term in p for p in asking) and _bare_measure(asked, span)
+
+
+def _bare_measure(asked: str, span: str) -> bool:
+    """Return True if the first asking clause asks only a measure (要几秒钟出结果) the span states."""
+    first = next((p for p in re.split(r"[,，;；]", asked) if TARGET_ASK.search(p)), "")
+    return (bool(first) and bool(asked_dimensions(first) & dimensions(span))
+            and not re.search(r"[\u4e00-\u9fff]{2,}", _ASK_FRAME.sub("", first)))
+
+
+# What a bare measure's clause says besides the measure (要几秒钟出结果才算达标, 多快要回过来).
+_ASK_FRAME = re.compile(r"要|得|能|才|算|达标|过关|出结果|结果|出来|回过来|回来|多快|多久|多长时间|几|多少|秒钟|秒|分钟|小时|天|以内|之内|左右"
+                        r"|[?？!！。]")
 
 
 def _near(text: str, first: str, second: str, in_order: bool) -> bool:
@@ -304,6 +328,8 @@ def unheld_attribute(question: str, ev: Evidence, span: str,
     if not VALUE_ASK.search(question):
         return None
     flat = strip_spaces(normalize(span))
+    if _bare_measure(question, flat):
+        return None  # 拍张照片，要几秒钟出结果 answered by the metric in seconds: 照片 sets the scene
     if (asked_dimensions(question) - set(asked_units(question))) & dimensions(flat):
         # 多大一块地方 answered by 面积≥50km2: a spoken measure names the metric; a unit asked
         # (多少毫秒) does not, many metrics are times.

@@ -197,9 +197,9 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     # Taiwan's 影像 and 民众 are also mainland guides' own words (遥感影像, 服务民众): either counts.
     "影像": "影像|图像", "民众": "民众|群众",
     "准不准": "准确率|精度|误差", "测得准": "准确率|精度|误差", "准确度": "准确度|准确率|精度",
-    # Engineering words the family writes one way and applicants say another (噪音 of a 噪声 limit,
+    # Words the family writes one way and applicants say another (噪音 of a 噪声 limit, 医院 of 医疗机构,
     # 常温 of a 室温 figure, 故障率 of a 失效率 target, 路边 of 路侧 units, 变形 of a 翘曲 bound).
-    "噪音": "噪音|噪声", "常温": "常温|室温", "故障率": "故障率|失效率", "路边": "路边|路侧", "变形": "变形|翘曲",
+    "噪音": "噪音|噪声", "医院": "医院|医疗机构", "常温": "常温|室温", "故障率": "故障率|失效率", "路边": "路边|路侧", "变形": "变形|翘曲",
     # Sales are a 销售额 in some guides and a 销售收入 in others; 同一个 is the guides' 同一.
     "销售额": "销售额|销售收入", "同一个": "同一",
     # Universities and institutes joining an enterprise is what guides call 产学研 (合作 / 联合).
@@ -212,6 +212,11 @@ ENGLISH_GLOSSARY: dict[str, str] = {
 SPOKEN_REWRITES: dict[str, str] = {
     "卖多少钱": "销售 收入 多少", "卖了多少钱": "销售 收入 多少", "卖多少": "销售 收入 多少", "卖了多少": "销售 收入 多少",
     "卖出多少": "销售 收入 多少", "卖出去多少钱": "销售 收入 多少", "卖出去多少": "销售 收入 多少",
+    # 哪个方向 / 每个方向: a call's directions are its projects.
+    "哪个方向": "哪个项目", "哪些方向": "哪些项目", "每个方向": "每个项目", "各个方向": "各个项目", "一个方向": "一个项目",
+    # 会支持几个, 只立一项, 拟支持的项目数: how many of a project are funded (拟支持 N 项).
+    "支持几个": "拟支持 几项", "支持几项": "拟支持 几项", "立几项": "拟支持 几项", "只立一项": "拟支持 一项",
+    "项目数最多": "拟支持 项 最多", "项目数最少": "拟支持 项 最少",
     "接多少": "接入 多少", "啥子": "什么", "咋个": "怎么", "交得到差": " ", "交得了差": " ", "交差": " ",
     # "During the project period" qualifies a target (执行期间…经济效益); it does not ask the period.
     "执行期间": " ", "实施期间": " ", "项目期间": " ", "during the execution period": " ",

@@ -118,3 +118,23 @@ def test_a_named_districts_matching_funds_of_a_city_funded_project_is_a_near_mis
                    (Clause(text2, 0, len(text2)),), project_no=3, role="资助强度")
     assert Coverage([chunk2]).gap("g", "项目3", "支持强度", Evidence(["两江", "新区"], [5.0, 5.0]), lambda _t: True,
                                   ask, span=text2) is None
+
+
+def _gap_of(text: str, terms: list[str], question: str, other: str) -> str | None:
+    one = Chunk("g#1#t", "g", "指南", "项目三", "果园", "预期目标", 3, text, 0, len(text),
+                (Clause(text, 0, len(text)),), project_no=3, role="考核指标")
+    two = Chunk("h#1#t", "h", "指南", "项目一", "其他", "预期目标", 1, other, 0, len(other),
+                (Clause(other, 0, len(other)),), project_no=1, role="考核指标")
+    g = Coverage([one, two]).gap("g", "项目三", "预期目标", Evidence(terms, [5.0] * len(terms)), lambda _t: True,
+                                 normalize(question), span=text)
+    return g.note if g else None
+
+
+def test_words_that_set_the_scene_of_a_bare_measure_are_not_asked() -> None:
+    text = "图像识别准确率≥90%，图像识别响应时间≤2 秒"
+    ask = "果农拿手机拍张病虫害的照片，要几秒钟出结果才算达标？"
+    assert _gap_of("图像识别响应时间≤2 秒", ["手机", "照片"], ask, "手机端应用≥2 个，照片≥1 万张") is None
+    assert unheld_attribute(normalize(ask), Evidence(["手机", "照片"], [5.0, 5.0]), "图像识别响应时间≤2 秒",
+                            _known("手机", "照片")) is None
+    # … but an attribute named in its own clause before the ask is still the ask.
+    assert _gap_of(text, ["软件著作权"], "项目三的软件著作权，要求多少项？", "登记软件著作权≥5 项") is not None
