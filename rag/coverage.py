@@ -79,7 +79,9 @@ _BARE_COUNT = re.compile(r"\d(?:千万|百万|[千万亿])?(?=$|[，,；;。、)
 # "Which district" (放在哪个区县, 指定的是哪个区): a name is asked, which only a named place answers.
 WHICH_PLACE = re.compile(r"哪(?:个|些|一个)(?:区县|区|县)|哪(?:里|儿)落地|落(?:地|在)哪")
 # A named district and its matching funds in one clause (两江新区那边会给多少配套资金).
-DISTRICT_FUNDS = re.compile(r"([\u4e00-\u9fff]{1,4}[区县])(?![级域内外])[^,，。?？;；]{0,10}配套")
+DISTRICT_FUNDS = re.compile(r"((?:(?![的那这个])[\u4e00-\u9fff]){1,4}[区县])(?![级域内外])[^,，。?？;；]{0,10}配套")
+# … which a project that writes any district share (项目落地区县按市级资助额 1:0.5 给予配套) sets.
+_DISTRICT_SHARE = re.compile(r"区县?[^，,；;。]{0,20}(?:配套|财政)")
 # Words ending in 区/县 that say a kind of place, not a named one (市区, 示范区, 各区县; not 璧山县).
 _KIND_OF_PLACE = frozenset("市区 城区 园区 范区 景区 社区 辖区 山区 地区 片区 各区 本区 全区 郊区 街区 校区 厂区 库区 营区 专区 "
                            "该区 区县 市县 各县 本县 全县 该县 郊县".split())
@@ -142,7 +144,7 @@ class Coverage:
             # 放在哪个区县 answered by 以市区（县）联动方式实施: the guide names no district there.
             return Gap(project, section, "具体的区县")
         place = DISTRICT_FUNDS.search(question)
-        if place and names_place(place.group(1)) and "区级" not in text and not SAME_ATTRIBUTE_SPREAD["区级"].search(text):
+        if place and names_place(place.group(1)) and "区级" not in text and not _DISTRICT_SHARE.search(text):
             # 两江新区那边会给多少配套资金 of a project only the city funds: a district's share is asked.
             return Gap(project, section, "区县配套资金")
         if not TARGET_ASK.search(question) and not (TARGET_REQUIREMENT.search(question) and role_of(section) == TARGETS):

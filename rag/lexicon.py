@@ -215,7 +215,7 @@ SPOKEN_REWRITES: dict[str, str] = {
     # 哪个方向 / 每个方向: a call's directions are its projects.
     "哪个方向": "哪个项目", "哪些方向": "哪些项目", "每个方向": "每个项目", "各个方向": "各个项目", "一个方向": "一个项目",
     # 会支持几个, 只立一项, 拟支持的项目数: how many of a project are funded (拟支持 N 项).
-    "支持几个": "拟支持 几项", "只立一项": "拟支持 一项",
+    "只立一项": "拟支持 一项",
     "项目数最多": "拟支持 项 最多", "项目数最少": "拟支持 项 最少",
     "接多少": "接入 多少", "啥子": "什么", "咋个": "怎么", "交得到差": " ", "交得了差": " ", "交差": " ",
     # "During the project period" qualifies a target (执行期间…经济效益); it does not ask the period.

@@ -85,7 +85,9 @@ class Naming:
         if len(docs) == 1:
             return docs
         # (我们想申报集成电路第二批的某项目……请问年龄有限制吗: the story names the guide asked.)
-        asked = " ".join([q.norm, q.context, *q.glossary])
+        # (The glossary names a guide in English; a Chinese question's glossary holds spoken
+        # synonyms, 医院 → 医疗机构, whose halves would name another guide, 医疗器械.)
+        asked = " ".join([q.norm, q.context, *(q.glossary if q.english else [])])
         named = named_guides(asked, self.names)
         if len(named) > 1:
             # 生物医药专项…医疗器械注册证: the words naming one guide (医疗器械) are written in the other

@@ -310,7 +310,11 @@ def _spoken_rewrites(norm: str) -> str:
     rest = _FILLER_BEFORE_ASK.sub("", rest)
     for spoken, written in _REWRITES:
         rest = rest.replace(spoken, f" {written} ")
-    return rest
+    return _FUNDED_COUNT.sub(r"\1 拟支持 几项 ", rest)
+
+
+# 每个项目大概会支持几个？ ends on the count: how many are funded (拟支持 1 项), not 支持几个语种.
+_FUNDED_COUNT = re.compile(r"(?<=项目|方向)([^,?。!;]{0,6})支持几个(?=\s*[?,。!;]|\s*$)")
 
 
 def _projects(q: Query, rest: str) -> str:

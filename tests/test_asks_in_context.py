@@ -138,3 +138,18 @@ def test_words_that_set_the_scene_of_a_bare_measure_are_not_asked() -> None:
                             _known("手机", "照片")) is None
     # … but an attribute named in its own clause before the ask is still the ask.
     assert _gap_of(text, ["软件著作权"], "项目三的软件著作权，要求多少项？", "登记软件著作权≥5 项") is not None
+
+
+def test_how_many_a_project_funds_is_asked_only_at_the_end() -> None:
+    assert "资助强度" in understand("每个项目大概会支持几个？是一个方向只立一项吗？").sections
+    assert "资助强度" not in understand("数字人AI语音至少支持几个语种？").sections
+    assert "资助强度" not in understand("项目6同一条技术路线能支持几个？").all_sections
+
+
+def test_the_district_asked_as_a_kind_of_a_project_with_a_district_share_answers() -> None:
+    text = "拟支持 2 项，每项市级财政资助不超过 400 万元，项目落地区县按市级资助额 1:0.5 给予配套"
+    chunk = Chunk("g#6#f", "g", "指南", "项目6", "微显示", "经费支持", 6, text, 0, len(text),
+                  (Clause(text, 0, len(text)),), project_no=6, role="资助强度")
+    ask = normalize("除了市里的钱，项目落地的区县那边还会给配套吗？按什么比例？")
+    assert Coverage([chunk]).gap("g", "项目6", "经费支持", Evidence(["落地"], [3.0]), lambda _t: True, ask,
+                                 span=text) is None

@@ -331,3 +331,4 @@ def test_the_guide_named_in_a_story_is_asked(many) -> None:  # type: ignore[no-u
     # The ask (项目负责人年龄) names no guide; the story before it does.
     a = many.ask("我们是一家药企，准备申报生物医药专项的项目，请问项目负责人年龄有什么限制？")
     assert a.answered and not a.rows and a.citations[0].doc == BIO and "周岁" in a.answer
+
