@@ -237,9 +237,17 @@ def _scene(term: str, asked: str, span: str) -> bool:
     果农拿手机拍张照片，要几秒钟出结果: the asking clause names no attribute, only a time, and the
     span's metric is a time; 手机 in the clause before says when it is measured, not what.
     """
-    parts = [p for p in re.split(r"[,，;；]", asked) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[,，;；]", asked) if p.strip()]
     asking = [p for p in parts if TARGET_ASK.search(p)]
-    return bool(asking) and not any(term in p for p in asking) and _bare_measure(asked, span)
+    # (A scene is told: a clause of its own, the word inside it. 项目三的视频分析，要几秒钟 ends its
+    # clause on the word: that names the attribute.)
+    told = [p for p in parts if term in p and p not in asking]
+    return (bool(asking) and bool(told) and all(len(p) >= SCENE_CHARS and not p.endswith(term) for p in told)
+            and _bare_measure(asked, span))
+
+
+# A clause this long (果农拿手机拍张病虫害的照片) tells a scene; a short one (项目三的视频) names a thing.
+SCENE_CHARS = 8
 
 
 def _bare_measure(asked: str, span: str) -> bool:

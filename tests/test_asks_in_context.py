@@ -133,7 +133,9 @@ def _gap_of(text: str, terms: list[str], question: str, other: str) -> str | Non
 def test_words_that_set_the_scene_of_a_bare_measure_are_not_asked() -> None:
     text = "图像识别准确率≥90%，图像识别响应时间≤2 秒"
     ask = "果农拿手机拍张病虫害的照片，要几秒钟出结果才算达标？"
-    assert _gap_of("图像识别响应时间≤2 秒", ["手机", "照片"], ask, "手机端应用≥2 个，照片≥1 万张") is None
+    assert _gap_of("图像识别响应时间≤2 秒", ["手机"], ask, "手机端应用≥2 个") is None
+    # A short clause that ends on the word names it: 项目三的视频，要几秒钟 asks a video metric.
+    assert _gap_of("图像识别响应时间≤2 秒", ["视频"], "项目三的视频，要几秒钟？", "视频≥1 路") is not None
     assert unheld_attribute(normalize(ask), Evidence(["手机", "照片"], [5.0, 5.0]), "图像识别响应时间≤2 秒",
                             _known("手机", "照片")) is None
     # … but an attribute named in its own clause before the ask is still the ask.
